@@ -1,0 +1,108 @@
+import logging
+
+from odoo import fields
+
+from .tools import sla
+
+_logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 500
+
+
+def post_init_hook(env):
+    """Back-fill the status history of orders that existed before install."""
+    orders = env["sale.order"].with_context(active_test=False).search(
+        [("tracking_last_event_id", "=", False)], order="id"
+    )
+    total = len(orders)
+    if not total:
+        return
+    _logger.info("order_tracking: reconstructing the history of %s existing orders", total)
+    for start in range(0, total, BATCH_SIZE):
+        batch = orders[start : start + BATCH_SIZE]
+        backfill_history(batch)
+        batch._tracking_record_initial_promises_backfill()
+        env.flush_all()
+        env.invalidate_all()
+        _logger.info(
+            "order_tracking: history reconstructed for %s / %s orders",
+            min(start + BATCH_SIZE, total),
+            total,
+        )
+
+
+def _milestone_dates(order):
+    """(date, code, source) facts of one order, from its documents."""
+    created = min(filter(None, (order.create_date, order.date_order)))
+    facts = [(created, "draft", (order._name, order.id, order.name))]
+    if order.state in ("sale", "cancel") and order.date_order:
+        facts.append((order.date_order, "to_ship", (order._name, order.id, order.name)))
+    done = order.picking_ids.filtered(
+        lambda p: p.state == "done" and p.picking_type_code == "outgoing"
+    ).sorted(lambda p: (p.date_done, p.id))
+    if done and (order.tracking_fulfilment == "partial" or len(done) > 1):
+        first = done[0]
+        facts.append((first.date_done, "partially_shipped", (first._name, first.id, first.name)))
+    if done and order.tracking_fulfilment == "shipped":
+        last = done[-1]
+        facts.append((last.date_done, "shipped", (last._name, last.id, last.name)))
+    invoices = order._tracking_customer_invoices().filtered(lambda m: m.state == "posted")
+    if invoices and order.tracking_billing == "invoiced":
+        last = invoices.sorted(lambda m: (m.create_date, m.id))[-1]
+        facts.append((last.create_date, "invoiced", (last._name, last.id, last.name)))
+    if invoices and order.tracking_payment == "paid":
+        payments = invoices.matched_payment_ids.sorted(lambda p: (p.create_date, p.id))
+        last = payments[-1:] or invoices[-1:]
+        facts.append((last.write_date, "paid", (last._name, last.id, last.name)))
+    if order.state == "cancel":
+        facts.append((order.write_date, "cancelled", (order._name, order.id, order.name)))
+    return facts
+
+
+def backfill_history(orders):
+    """Write reconstructed events, oldest first, ending at the current node."""
+    Stage = orders.env["order.tracking.stage"]
+    note = orders.env._("Reconstructed at installation from the order's documents.")
+    vals_list = []
+    for order in orders:
+        stages = Stage._get_company_stages(order.company_id)
+        by_code = {stage.code: stage for stage in stages}
+        rank = {stage.code: index for index, stage in enumerate(stages)}
+        current = order.tracking_stage_id
+        facts = [
+            fact
+            for fact in _milestone_dates(order)
+            if fact[1] in by_code and fact[0]
+            and (current.code == "cancelled" or rank[fact[1]] <= rank.get(current.code, 0))
+        ]
+        facts.sort(key=lambda fact: (fact[0], rank[fact[1]]))
+        if not facts or facts[-1][1] != current.code:
+            facts.append((fields.Datetime.now(), current.code, (order._name, order.id, order.name)))
+        calendar = order._tracking_calendar()
+        previous_stage, previous_date = Stage, None
+        for date, code, source in facts:
+            stage = by_code.get(code, current)
+            if stage == previous_stage:
+                continue
+            vals_list.append(
+                {
+                    "order_id": order.id,
+                    "company_id": order.company_id.id,
+                    "from_stage_id": previous_stage.id,
+                    "to_stage_id": stage.id,
+                    "from_code": previous_stage.code or False,
+                    "to_code": stage.code,
+                    "date": date,
+                    "user_id": order.env.uid,
+                    "source_model": source[0],
+                    "source_id": source[1],
+                    "source_name": source[2],
+                    "note": note,
+                    "backfilled": True,
+                    "hours_in_previous": sla.wall_hours(previous_date, date),
+                    "work_hours_in_previous": sla.work_hours(calendar, previous_date, date),
+                    "deadline": sla.deadline(calendar, date, stage.sla_hours),
+                }
+            )
+            previous_stage, previous_date = stage, date
+    orders.env["order.tracking.event"].sudo().create(vals_list)

@@ -1,0 +1,215 @@
+import hashlib
+import json
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+GENESIS_HASH = "0" * 64
+
+SOURCE_LABELS = {
+    "stock.picking": "picking",
+    "account.move": "invoice",
+    "account.payment": "payment",
+    "order.approval.request": "approval",
+}
+
+
+class OrderTrackingEvent(models.Model):
+    """One change of status node of one order. Never updated, never deleted.
+
+    Each event carries a SHA-256 hash over its content and the hash of the
+    previous event of the same order, so that any later change in the table
+    is detected by :meth:`sale.order.verify_tracking_history`. A PostgreSQL
+    trigger refuses UPDATE and DELETE as a second wall.
+    """
+
+    _name = "order.tracking.event"
+    _description = "Order Status History Event"
+    _order = "order_id, id"
+    _rec_name = "to_code"
+
+    # Every field is written once, in create(); nothing here may be computed
+    # and stored, or the ORM would UPDATE the row after inserting it.
+    order_id = fields.Many2one(
+        "sale.order", required=True, readonly=True, index=True, ondelete="cascade"
+    )
+    company_id = fields.Many2one("res.company", readonly=True, index=True)
+    from_stage_id = fields.Many2one(
+        "order.tracking.stage", string="From Node", readonly=True, ondelete="restrict"
+    )
+    to_stage_id = fields.Many2one(
+        "order.tracking.stage", string="To Node", readonly=True, ondelete="restrict"
+    )
+    from_code = fields.Char(readonly=True)
+    to_code = fields.Char(readonly=True, index=True)
+    date = fields.Datetime(readonly=True, required=True, index=True)
+    user_id = fields.Many2one("res.users", readonly=True, ondelete="restrict")
+    source_model = fields.Char(string="Source Document Model", readonly=True)
+    source_id = fields.Integer(string="Source Document ID", readonly=True)
+    source_name = fields.Char(string="Source Document", readonly=True)
+    note = fields.Text(readonly=True)
+    hours_in_previous = fields.Float(
+        string="Hours in Previous Node", readonly=True, digits=(16, 2)
+    )
+    work_hours_in_previous = fields.Float(
+        string="Working Hours in Previous Node", readonly=True, digits=(16, 2)
+    )
+    deadline = fields.Datetime(
+        string="SLA Deadline",
+        readonly=True,
+        help="When the order had to leave the node it entered with this event.",
+    )
+    backfilled = fields.Boolean(
+        readonly=True, help="Reconstructed from existing documents at installation."
+    )
+    prev_hash = fields.Char(readonly=True)
+    hash = fields.Char(readonly=True)
+    source_label = fields.Char(compute="_compute_source_label")
+
+    def init(self):
+        self.env.cr.execute(
+            SQL(
+                """
+CREATE OR REPLACE FUNCTION order_tracking_event_guard() RETURNS trigger AS $$
+BEGIN
+    IF current_setting('order_tracking.allow_history_write', true) = 'on' THEN
+        RETURN COALESCE(NEW, OLD);
+    END IF;
+    IF TG_OP = 'DELETE' AND NOT EXISTS (
+        SELECT 1 FROM sale_order WHERE id = OLD.order_id
+    ) THEN
+        -- the order itself is being deleted (cascade)
+        RETURN OLD;
+    END IF;
+    RAISE EXCEPTION USING
+        MESSAGE = 'order status history is immutable: ' || TG_OP
+                  || ' refused on order_tracking_event ' || OLD.id,
+        ERRCODE = 'integrity_constraint_violation';
+END;
+$$ LANGUAGE plpgsql;
+DROP TRIGGER IF EXISTS order_tracking_event_immutable ON order_tracking_event;
+CREATE TRIGGER order_tracking_event_immutable
+    BEFORE UPDATE OR DELETE ON order_tracking_event
+    FOR EACH ROW EXECUTE FUNCTION order_tracking_event_guard();
+"""
+            )
+        )
+
+    @api.depends("source_model")
+    def _compute_source_label(self):
+        for event in self:
+            event.source_label = SOURCE_LABELS.get(event.source_model) or (
+                "manual" if event.source_model else ""
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            raise UserError(
+                self.env._("Status history is written by the system only.")
+            )
+        self._chain_hashes(vals_list)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        raise UserError(
+            self.env._("Status history cannot be changed: it is a permanent record.")
+        )
+
+    def unlink(self):
+        raise UserError(
+            self.env._("Status history cannot be deleted: it is a permanent record.")
+        )
+
+    @api.model
+    def _hash_payload(self, vals):
+        """The canonical content an event's hash covers."""
+        keys = (
+            "order_id",
+            "from_code",
+            "to_code",
+            "date",
+            "user_id",
+            "source_model",
+            "source_id",
+            "note",
+            "hours_in_previous",
+            "work_hours_in_previous",
+        )
+        payload = {}
+        for key in keys:
+            value = vals.get(key)
+            if key == "date":
+                value = fields.Datetime.to_string(value)
+            elif key in ("hours_in_previous", "work_hours_in_previous"):
+                value = round(float(value or 0.0), 2)
+            elif isinstance(value, models.BaseModel):
+                value = value.id
+            payload[key] = value or None
+        return json.dumps(payload, sort_keys=True, separators=(",", ":"))
+
+    @api.model
+    def _compute_hash(self, prev_hash, vals):
+        digest = hashlib.sha256()
+        digest.update((prev_hash or GENESIS_HASH).encode())
+        digest.update(self._hash_payload(vals).encode())
+        return digest.hexdigest()
+
+    @api.model
+    def _chain_hashes(self, vals_list):
+        """Set prev_hash and hash on ``vals_list``, in order, after locking the
+        orders so that two transactions cannot fork an order's chain."""
+        order_ids = sorted({vals["order_id"] for vals in vals_list})
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM sale_order WHERE id = ANY(%s) ORDER BY id FOR NO KEY UPDATE",
+                order_ids,
+            )
+        )
+        self.env.cr.execute(
+            SQL(
+                """SELECT DISTINCT ON (order_id) order_id, hash
+                     FROM order_tracking_event
+                    WHERE order_id = ANY(%s)
+                 ORDER BY order_id, id DESC""",
+                order_ids,
+            )
+        )
+        last_hash = dict(self.env.cr.fetchall())
+        for vals in vals_list:
+            vals["hours_in_previous"] = round(vals.get("hours_in_previous") or 0.0, 2)
+            vals["work_hours_in_previous"] = round(
+                vals.get("work_hours_in_previous") or 0.0, 2
+            )
+            vals["prev_hash"] = last_hash.get(vals["order_id"]) or GENESIS_HASH
+            vals["hash"] = self._compute_hash(vals["prev_hash"], vals)
+            last_hash[vals["order_id"]] = vals["hash"]
+
+    @api.model
+    def _verify_order_chains(self, order_ids):
+        """Return {order_id: first broken event id or False}."""
+        self.env.cr.execute(
+            SQL(
+                """SELECT id, order_id, from_code, to_code, date, user_id, source_model,
+                          source_id, note, hours_in_previous, work_hours_in_previous,
+                          prev_hash, hash
+                     FROM order_tracking_event
+                    WHERE order_id = ANY(%s)
+                 ORDER BY order_id, id""",
+                list(order_ids),
+            )
+        )
+        result = dict.fromkeys(order_ids, False)
+        previous = {}
+        for row in self.env.cr.dictfetchall():
+            order_id = row["order_id"]
+            if result[order_id]:
+                continue
+            expected_prev = previous.get(order_id, GENESIS_HASH)
+            if row["prev_hash"] != expected_prev or row["hash"] != self._compute_hash(
+                expected_prev, row
+            ):
+                result[order_id] = row["id"]
+            previous[order_id] = row["hash"]
+        return result

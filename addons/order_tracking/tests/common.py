@@ -1,0 +1,166 @@
+"""Builders for real orders, stock, pickings, invoices and payments.
+
+Other add-ons import these: ``from odoo.addons.order_tracking.tests.common
+import OrderTrackingCase``.
+"""
+
+from odoo import Command
+from odoo.tests import Form, TransactionCase, new_test_user
+
+
+class OrderTrackingCase(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        cls.company = cls.env.company
+        cls.warehouse = cls.env["stock.warehouse"].search(
+            [("company_id", "=", cls.company.id)], limit=1
+        )
+        cls.stock_location = cls.warehouse.lot_stock_id
+        cls.customer = cls.env["res.partner"].create(
+            {"name": "深圳华强电子有限公司 Huaqiang Electronics", "email": "buyer@huaqiang.example"}
+        )
+        cls.product = cls._create_product("Steel Bracket 钢支架")
+        cls.product_b = cls._create_product("Copper Fitting 铜接头")
+        cls.service = cls.env["product.product"].create(
+            {
+                "name": "Installation Service 安装服务",
+                "type": "service",
+                "invoice_policy": "order",
+                "list_price": 300.0,
+            }
+        )
+        cls.salesman = new_test_user(
+            cls.env,
+            login="ot_salesman",
+            groups="sales_team.group_sale_salesman",
+            name="Li Wei 李伟",
+        )
+
+    @classmethod
+    def _create_product(cls, name, price=100.0, policy="order"):
+        return cls.env["product.product"].create(
+            {
+                "name": name,
+                "type": "consu",
+                "is_storable": True,
+                "invoice_policy": policy,
+                "list_price": price,
+                "standard_price": price / 2,
+            }
+        )
+
+    @classmethod
+    def stage(cls, code):
+        return cls.env["order.tracking.stage"].search([("code", "=", code)], limit=1)
+
+    # -- documents --------------------------------------------------------
+
+    @classmethod
+    def set_stock(cls, product, quantity, location=None):
+        cls.env["stock.quant"]._update_available_quantity(
+            product, location or cls.stock_location, quantity
+        )
+
+    @classmethod
+    def create_order(cls, lines=None, partner=None, **vals):
+        """lines: [(product, quantity)] or [(product, quantity, price)]."""
+        lines = lines or [(cls.product, 5)]
+        order_lines = []
+        for line in lines:
+            product, quantity = line[0], line[1]
+            values = {"product_id": product.id, "product_uom_qty": quantity}
+            if len(line) > 2:
+                values["price_unit"] = line[2]
+            order_lines.append(Command.create(values))
+        return cls.env["sale.order"].create(
+            {
+                "partner_id": (partner or cls.customer).id,
+                "order_line": order_lines,
+                **vals,
+            }
+        )
+
+    @staticmethod
+    def outgoing(order):
+        """Open pickings of the order, first operation of the chain first."""
+        return order.picking_ids.filtered(lambda p: p.state not in ("done", "cancel")).sorted("id")
+
+    @staticmethod
+    def validate(picking, quantities=None, backorder=True):
+        """Validate ``picking``; ``quantities`` {product: qty} ships less."""
+        for move in picking.move_ids:
+            quantity = move.product_uom_qty
+            if quantities is not None:
+                quantity = quantities.get(move.product_id, 0.0)
+            move.quantity = quantity
+            move.picked = True
+        result = picking.button_validate()
+        if isinstance(result, dict) and result.get("res_model") == "stock.backorder.confirmation":
+            wizard = Form(
+                picking.env[result["res_model"]].with_context(result["context"])
+            ).save()
+            if backorder:
+                wizard.process()
+            else:
+                wizard.process_cancel_backorder()
+        return picking
+
+    def ship_all(self, order):
+        """Validate every open operation of the order in chain order."""
+        for _i in range(5):
+            pickings = self.outgoing(order).filtered(lambda p: p.state == "assigned")
+            if not pickings:
+                break
+            for picking in pickings:
+                self.validate(picking)
+        return order
+
+    @classmethod
+    def receive(cls, product, quantity):
+        """A real receipt from a vendor, validated."""
+        picking_type = cls.warehouse.in_type_id
+        vendor = cls.env["res.partner"].create({"name": "Vendor 供应商"})
+        picking = cls.env["stock.picking"].create(
+            {
+                "picking_type_id": picking_type.id,
+                "partner_id": vendor.id,
+                "location_id": cls.env.ref("stock.stock_location_suppliers").id,
+                "location_dest_id": picking_type.default_location_dest_id.id,
+                "move_ids": [
+                    Command.create(
+                        {
+                            "name": product.name,
+                            "product_id": product.id,
+                            "product_uom_qty": quantity,
+                            "product_uom": product.uom_id.id,
+                            "location_id": cls.env.ref("stock.stock_location_suppliers").id,
+                            "location_dest_id": picking_type.default_location_dest_id.id,
+                        }
+                    )
+                ],
+            }
+        )
+        picking.action_confirm()
+        cls.validate(picking)
+        return picking
+
+    @staticmethod
+    def invoice(order, post=True):
+        invoice = order._create_invoices()
+        if post:
+            invoice.action_post()
+        return invoice
+
+    @staticmethod
+    def pay(invoice, amount=None):
+        wizard = invoice.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=invoice.ids
+        ).create({} if amount is None else {"amount": amount})
+        return wizard._create_payments()
+
+    @staticmethod
+    def codes(order):
+        order.env.flush_all()
+        return [event.to_code for event in order.tracking_event_ids.sorted("id")]

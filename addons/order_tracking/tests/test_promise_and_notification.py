@@ -1,0 +1,67 @@
+from datetime import datetime
+
+from odoo.tests import tagged
+
+from .common import OrderTrackingCase
+
+
+@tagged("post_install", "-at_install")
+class TestPromiseAndNotification(OrderTrackingCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.set_stock(cls.product, 100)
+
+    def test_promise_ledger_keeps_original_and_every_repromise(self):
+        order = self.create_order(
+            [(self.product, 1)], commitment_date=datetime(2026, 12, 1, 8, 0)
+        )
+        self.assertFalse(order.tracking_promise_ids, "a quotation promises nothing yet")
+        order.action_confirm()
+        self.assertEqual(order.tracking_promise_original, datetime(2026, 12, 1, 8, 0))
+        order.with_context(tracking_promise_reason="Supplier late 供应商延误").write(
+            {"commitment_date": datetime(2026, 12, 5, 8, 0)}
+        )
+        order.write({"commitment_date": datetime(2026, 12, 5, 8, 0)})  # no change, no entry
+        self.assertEqual(order.tracking_promise_original, datetime(2026, 12, 1, 8, 0))
+        self.assertEqual(order.tracking_promise_latest, datetime(2026, 12, 5, 8, 0))
+        repromise = order.tracking_promise_ids.sorted("id")[-1]
+        self.assertEqual(repromise.kind, "repromise")
+        self.assertEqual(repromise.previous_date, datetime(2026, 12, 1, 8, 0))
+        self.assertEqual(repromise.reason, "Supplier late 供应商延误")
+        self.assertEqual(len(order.tracking_promise_ids), 2)
+
+    def test_shipped_notifies_the_customer_with_the_delivery_reference(self):
+        order = self.create_order([(self.product, 1)])
+        order.action_confirm()
+        self.ship_all(order)
+        self.assertEqual(order.tracking_stage_code, "shipped")
+        self.env.flush_all()
+        template = self.env.ref("order_tracking.mail_template_order_shipped")
+        messages = order.message_ids.filtered(lambda m: "has shipped" in (m.subject or ""))
+        self.assertEqual(len(messages), 1, template.subject)
+        self.assertIn(order.picking_ids.name, messages.body)
+        self.assertIn(self.customer, messages.partner_ids | messages.notified_partner_ids)
+
+    def test_nodes_without_the_flag_send_nothing(self):
+        order = self.create_order([(self.product, 1)])
+        order.action_confirm()
+        self.env.flush_all()
+        self.assertFalse(
+            order.message_ids.filtered(lambda m: "has shipped" in (m.subject or ""))
+        )
+
+    def test_notification_can_be_switched_on_for_any_node(self):
+        ready = self.stage("ready")
+        ready.write(
+            {
+                "notify_customer": True,
+                "mail_template_id": self.env.ref("order_tracking.mail_template_order_stage").id,
+            }
+        )
+        order = self.create_order([(self.product, 1)])
+        order.action_confirm()
+        self.env.flush_all()
+        self.assertTrue(
+            order.message_ids.filtered(lambda m: ready.name in (m.subject or ""))
+        )
