@@ -24,7 +24,13 @@ class TestTrackingRpc(HttpCase, OrderTrackingCase):
 
     def call(self, model, method, *args, **kwargs):
         return self.xmlrpc_object.execute_kw(
-            self.env.cr.dbname, self.integrator.id, "ot_rpc_pw_123", model, method, list(args), kwargs
+            self.env.cr.dbname,
+            self.integrator.id,
+            "ot_rpc_pw_123",
+            model,
+            method,
+            list(args),
+            kwargs,
         )
 
     def test_read_node_timeline_and_sign_off(self):
@@ -33,14 +39,21 @@ class TestTrackingRpc(HttpCase, OrderTrackingCase):
         self.assertEqual(order.tracking_stage_code, "ready")
         self.ship_all(order)
         self.env.flush_all()
-        [row] = self.call("sale.order", "read", [order.id], fields=["tracking_stage_code", "tracking_deadline"])
+        [row] = self.call(
+            "sale.order", "read", [order.id], fields=["tracking_stage_code", "tracking_deadline"]
+        )
         self.assertEqual(row["tracking_stage_code"], "shipped")
         found = self.call("sale.order", "search", [("tracking_stage_code", "=", "shipped")])
         self.assertIn(order.id, found)
         [timeline] = self.call("sale.order", "get_tracking_timeline", [order.id])
         self.assertEqual([e["to_code"] for e in timeline], ["draft", "ready", "shipped"])
         self.assertEqual(timeline[-1]["source"], "picking")
-        self.assertIs(self.call("sale.order", "action_confirm_receipt", [order.id], signed_by="张三", note="OK"), True)
+        self.assertIs(
+            self.call(
+                "sale.order", "action_confirm_receipt", [order.id], signed_by="张三", note="OK"
+            ),
+            True,
+        )
         order.invalidate_recordset()
         self.assertEqual(order.tracking_stage_code, "delivered")
         self.assertEqual(order.signed_by, "张三")

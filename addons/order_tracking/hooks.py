@@ -11,12 +11,20 @@ BATCH_SIZE = 500
 
 def post_init_hook(env):
     """Back-fill the status history of orders that existed before install."""
-    orders = env["sale.order"].with_context(active_test=False).search(
-        [("tracking_last_event_id", "=", False)], order="id"
+    orders = (
+        env["sale.order"]
+        .with_context(active_test=False)
+        .search([("tracking_last_event_id", "=", False)], order="id")
     )
     total = len(orders)
     if not total:
         return
+    # the nodes were computed before the node records were loaded: now again,
+    # without writing history (module=order_tracking), which is rebuilt below
+    install_env = env(context=dict(env.context, module="order_tracking"))
+    for fname in ("tracking_stage_id", "tracking_stage_code"):
+        install_env.add_to_compute(orders._fields[fname], orders)
+        install_env.flush_all()
     _logger.info("order_tracking: reconstructing the history of %s existing orders", total)
     for start in range(0, total, BATCH_SIZE):
         batch = orders[start : start + BATCH_SIZE]
@@ -72,7 +80,8 @@ def backfill_history(orders):
         facts = [
             fact
             for fact in _milestone_dates(order)
-            if fact[1] in by_code and fact[0]
+            if fact[1] in by_code
+            and fact[0]
             and (current.code == "cancelled" or rank[fact[1]] <= rank.get(current.code, 0))
         ]
         facts.sort(key=lambda fact: (fact[0], rank[fact[1]]))

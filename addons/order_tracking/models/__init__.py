@@ -1,4 +1,5 @@
 from . import order_tracking_stage
+from . import order_tracking_demo
 from . import order_tracking_event
 from . import order_tracking_promise
 from . import res_company

@@ -49,9 +49,7 @@ class OrderTrackingEvent(models.Model):
     source_id = fields.Integer(string="Source Document ID", readonly=True)
     source_name = fields.Char(string="Source Document", readonly=True)
     note = fields.Text(readonly=True)
-    hours_in_previous = fields.Float(
-        string="Hours in Previous Node", readonly=True, digits=(16, 2)
-    )
+    hours_in_previous = fields.Float(string="Hours in Previous Node", readonly=True, digits=(16, 2))
     work_hours_in_previous = fields.Float(
         string="Working Hours in Previous Node", readonly=True, digits=(16, 2)
     )
@@ -106,21 +104,15 @@ CREATE TRIGGER order_tracking_event_immutable
     @api.model_create_multi
     def create(self, vals_list):
         if not self.env.su:
-            raise UserError(
-                self.env._("Status history is written by the system only.")
-            )
+            raise UserError(self.env._("Status history is written by the system only."))
         self._chain_hashes(vals_list)
         return super().create(vals_list)
 
     def write(self, vals):
-        raise UserError(
-            self.env._("Status history cannot be changed: it is a permanent record.")
-        )
+        raise UserError(self.env._("Status history cannot be changed: it is a permanent record."))
 
     def unlink(self):
-        raise UserError(
-            self.env._("Status history cannot be deleted: it is a permanent record.")
-        )
+        raise UserError(self.env._("Status history cannot be deleted: it is a permanent record."))
 
     @api.model
     def _hash_payload(self, vals):
@@ -179,9 +171,7 @@ CREATE TRIGGER order_tracking_event_immutable
         last_hash = dict(self.env.cr.fetchall())
         for vals in vals_list:
             vals["hours_in_previous"] = round(vals.get("hours_in_previous") or 0.0, 2)
-            vals["work_hours_in_previous"] = round(
-                vals.get("work_hours_in_previous") or 0.0, 2
-            )
+            vals["work_hours_in_previous"] = round(vals.get("work_hours_in_previous") or 0.0, 2)
             vals["prev_hash"] = last_hash.get(vals["order_id"]) or GENESIS_HASH
             vals["hash"] = self._compute_hash(vals["prev_hash"], vals)
             last_hash[vals["order_id"]] = vals["hash"]

@@ -23,7 +23,5 @@ class OrderTrackingPromise(models.Model):
         required=True,
         readonly=True,
     )
-    user_id = fields.Many2one(
-        "res.users", readonly=True, default=lambda self: self.env.user
-    )
+    user_id = fields.Many2one("res.users", readonly=True, default=lambda self: self.env.user)
     reason = fields.Text(readonly=True)

@@ -2,7 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_compare, float_is_zero
 
-from ..tools import engine, sla
+from ..tools import clock, engine, sla
 
 FULFILMENT_STATES = [
     ("none", "No goods"),
@@ -169,17 +169,21 @@ class SaleOrder(models.Model):
     def _tracking_goods_lines(self):
         """Order lines whose goods leave the warehouse."""
         return self.order_line.filtered(
-            lambda line: not line.display_type
-            and line.product_type == "consu"
-            and not line.is_downpayment
-            and line.product_uom_qty > 0
+            lambda line: (
+                not line.display_type
+                and line.product_type == "consu"
+                and not line.is_downpayment
+                and line.product_uom_qty > 0
+            )
         )
 
     def _tracking_open_moves(self):
         """Outgoing-chain moves of the order still to be done (returns excluded)."""
         return self.picking_ids.move_ids.filtered(
-            lambda move: move.state not in ("draft", "done", "cancel")
-            and move.location_id.usage != "customer"
+            lambda move: (
+                move.state not in ("draft", "done", "cancel")
+                and move.location_id.usage != "customer"
+            )
         )
 
     def _tracking_reservation_attempted(self, move):
@@ -259,14 +263,10 @@ class SaleOrder(models.Model):
     )
     def _compute_tracking_payment(self):
         for order in self:
-            posted = order._tracking_customer_invoices().filtered(
-                lambda m: m.state == "posted"
-            )
+            posted = order._tracking_customer_invoices().filtered(lambda m: m.state == "posted")
             if posted and all(order._tracking_invoice_settled(m) for m in posted):
                 order.tracking_payment = "paid"
-            elif any(
-                m.payment_state in ("partial", "paid", "in_payment") for m in posted
-            ):
+            elif any(m.payment_state in ("partial", "paid", "in_payment") for m in posted):
                 order.tracking_payment = "partial"
             else:
                 order.tracking_payment = "none"
@@ -288,8 +288,7 @@ class SaleOrder(models.Model):
             lambda p: not p.move_id and p.state in ("in_process", "paid")
         )
         covered = sum(
-            p.currency_id._convert(p.amount, currency, invoice.company_id, p.date)
-            for p in pending
+            p.currency_id._convert(p.amount, currency, invoice.company_id, p.date) for p in pending
         )
         return currency.compare_amounts(covered, invoice.amount_residual) >= 0
 
@@ -325,6 +324,7 @@ class SaleOrder(models.Model):
         ``to_approve``. Nodes missing here (custom checkpoints) are progress
         nodes whose fact is always met, so only the manual pass counts.
         """
+
         def goods(states):
             return lambda o: (
                 None if o.tracking_fulfilment == "none" else o.tracking_fulfilment in states
@@ -336,7 +336,9 @@ class SaleOrder(models.Model):
             "to_ship": (engine.PROGRESS, lambda o: o.state == "sale"),
             "waiting_stock": (
                 engine.BLOCKING,
-                lambda o: None if o.tracking_fulfilment == "none" else o.tracking_fulfilment == "short",
+                lambda o: (
+                    None if o.tracking_fulfilment == "none" else o.tracking_fulfilment == "short"
+                ),
             ),
             "ready": (engine.PROGRESS, goods(("ready", "partial", "shipped"))),
             "partially_shipped": (engine.PROGRESS, goods(("partial", "shipped"))),
@@ -423,9 +425,7 @@ class SaleOrder(models.Model):
             if picking:
                 return picking._name, picking.id, picking.name
         if code in ("invoiced", "paid"):
-            invoices = self._tracking_customer_invoices().filtered(
-                lambda m: m.state == "posted"
-            )
+            invoices = self._tracking_customer_invoices().filtered(lambda m: m.state == "posted")
             invoice = invoices.sorted("id")[-1:]
             if code == "paid" and invoice:
                 payment = invoices.matched_payment_ids.sorted("id")[-1:]
@@ -437,7 +437,7 @@ class SaleOrder(models.Model):
 
     def _tracking_record_transitions(self, transitions):
         """Write one history event per (order, from_stage, to_stage)."""
-        now = fields.Datetime.now()
+        now = clock.now()
         notes = dict(self.env.context.get("tracking_notes") or ())
         forced_source = self.env.context.get("tracking_source")
         vals_list = []
@@ -489,7 +489,9 @@ class SaleOrder(models.Model):
             stages = Stage._get_company_stages(order.company_id)
             pending = order._tracking_resolve(stages)[1]
             order.tracking_checkpoint_id = (
-                pending if pending.trigger_mode == "manual" and not order._tracking_override_code() else False
+                pending
+                if pending.trigger_mode == "manual" and not order._tracking_override_code()
+                else False
             )
 
     @api.depends("tracking_event_ids")
@@ -546,9 +548,7 @@ class SaleOrder(models.Model):
 
     def _tracking_record_initial_promises_backfill(self):
         """Initial promises of orders confirmed before installation."""
-        confirmed = self.filtered(
-            lambda o: o.state == "sale" and not o.tracking_promise_ids
-        )
+        confirmed = self.filtered(lambda o: o.state == "sale" and not o.tracking_promise_ids)
         self.env["order.tracking.promise"].sudo().create(
             [
                 {
@@ -623,12 +623,16 @@ class SaleOrder(models.Model):
             lambda m: m.state in ("confirmed", "partially_available")
         )
         if short_moves:
-            orderpoints = self.env["stock.warehouse.orderpoint"].sudo().search(
-                [
-                    ("product_id", "in", short_moves.product_id.ids),
-                    ("trigger", "=", "auto"),
-                    ("company_id", "in", self.company_id.ids),
-                ]
+            orderpoints = (
+                self.env["stock.warehouse.orderpoint"]
+                .sudo()
+                .search(
+                    [
+                        ("product_id", "in", short_moves.product_id.ids),
+                        ("trigger", "=", "auto"),
+                        ("company_id", "in", self.company_id.ids),
+                    ]
+                )
             )
             if orderpoints:
                 orderpoints._procure_orderpoint_confirm(
@@ -650,9 +654,7 @@ class SaleOrder(models.Model):
         """Customer sign-off (已签收) of fully shipped orders."""
         for value, label in ((signed_by, "signed_by"), (note, "note")):
             if value is not None and value is not False and not isinstance(value, str):
-                raise UserError(
-                    self.env._("%(field)s must be text.", field=label)
-                )
+                raise UserError(self.env._("%(field)s must be text.", field=label))
         self.check_access("write")
         for order in self:
             if order.signed_at:
@@ -671,7 +673,7 @@ class SaleOrder(models.Model):
                         order=order.name,
                     )
                 )
-        now = fields.Datetime.now()
+        now = clock.now()
         for order in self:
             order.sudo().write(
                 {
@@ -722,8 +724,7 @@ class SaleOrder(models.Model):
         if not milestone(self):
             raise UserError(
                 self.env._(
-                    "%(order)s has not reached “%(node)s” yet: its documents do not "
-                    "show it.",
+                    "%(order)s has not reached “%(node)s” yet: its documents do not show it.",
                     order=self.name,
                     node=stage.name,
                 )
@@ -747,8 +748,7 @@ class SaleOrder(models.Model):
             if stage.trigger_mode != "manual":
                 raise UserError(
                     self.env._(
-                        "“%(node)s” is not a manual checkpoint: it follows the "
-                        "order's documents.",
+                        "“%(node)s” is not a manual checkpoint: it follows the order's documents.",
                         node=stage.name,
                     )
                 )
@@ -769,8 +769,10 @@ class SaleOrder(models.Model):
     def get_tracking_timeline(self):
         """One list of event dicts per order, oldest first (see docs/api.md)."""
         self.check_access("read")
-        events = self.env["order.tracking.event"].sudo().search(
-            [("order_id", "in", self.ids)], order="order_id, id"
+        events = (
+            self.env["order.tracking.event"]
+            .sudo()
+            .search([("order_id", "in", self.ids)], order="order_id, id")
         )
         by_order = {order_id: [] for order_id in self.ids}
         for event in events:

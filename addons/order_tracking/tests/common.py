@@ -98,9 +98,7 @@ class OrderTrackingCase(TransactionCase):
             move.picked = True
         result = picking.button_validate()
         if isinstance(result, dict) and result.get("res_model") == "stock.backorder.confirmation":
-            wizard = Form(
-                picking.env[result["res_model"]].with_context(result["context"])
-            ).save()
+            wizard = Form(picking.env[result["res_model"]].with_context(result["context"])).save()
             if backorder:
                 wizard.process()
             else:
@@ -155,9 +153,11 @@ class OrderTrackingCase(TransactionCase):
 
     @staticmethod
     def pay(invoice, amount=None):
-        wizard = invoice.env["account.payment.register"].with_context(
-            active_model="account.move", active_ids=invoice.ids
-        ).create({} if amount is None else {"amount": amount})
+        wizard = (
+            invoice.env["account.payment.register"]
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create({} if amount is None else {"amount": amount})
+        )
         return wizard._create_payments()
 
     @staticmethod

@@ -20,8 +20,10 @@ class TestBackfill(OrderTrackingCase):
         env = self._legacy()
         with freeze_time("2026-10-01 09:00:00"):
             order = env["sale.order"].create(
-                {"partner_id": self.customer.id,
-                 "order_line": [(0, 0, {"product_id": self.product.id, "product_uom_qty": 2})]}
+                {
+                    "partner_id": self.customer.id,
+                    "order_line": [(0, 0, {"product_id": self.product.id, "product_uom_qty": 2})],
+                }
             )
         with freeze_time("2026-10-02 09:00:00"):
             order.action_confirm()

@@ -58,9 +58,10 @@ class TestHistory(OrderTrackingCase):
     def test_hash_chain_verifies_and_detects_tampering(self):
         self.ship_all(self.order)
         self.env.flush_all()
-        self.assertEqual(self.order.verify_tracking_history(), [
-            {"order_id": self.order.id, "ok": True, "broken_event_id": False}
-        ])
+        self.assertEqual(
+            self.order.verify_tracking_history(),
+            [{"order_id": self.order.id, "ok": True, "broken_event_id": False}],
+        )
         events = self.order.tracking_event_ids.sorted("id")
         self.assertEqual(events[1].prev_hash, events[0].hash)
         tampered = events[1]
@@ -107,9 +108,7 @@ class TestHistory(OrderTrackingCase):
     def test_durations_in_wall_clock_and_working_hours(self):
         """Entered Friday 16:00 UTC, left Monday 10:00 UTC: 66 wall-clock hours;
         on the standard 40-hour week calendar (UTC, 8-12 and 13-17): 1 + 2 = 3."""
-        calendar = self.env["resource.calendar"].create(
-            {"name": "Standard 40h UTC", "tz": "UTC"}
-        )
+        calendar = self.env["resource.calendar"].create({"name": "Standard 40h UTC", "tz": "UTC"})
         self.company.resource_calendar_id = calendar
         with freeze_time("2026-11-20 16:00:00"):  # a Friday
             order = self.create_order([(self.product, 1)])

@@ -48,9 +48,7 @@ class TestLifecycle(OrderTrackingCase):
         self.assertNotEqual(backorder, picking)
         self.validate(backorder)
         self.assertEqual(order.tracking_stage_code, "shipped")
-        self.assertEqual(
-            self.codes(order), ["draft", "ready", "partially_shipped", "shipped"]
-        )
+        self.assertEqual(self.codes(order), ["draft", "ready", "partially_shipped", "shipped"])
         shipped = order.tracking_event_ids[-1]
         self.assertEqual((shipped.source_model, shipped.source_id), ("stock.picking", backorder.id))
 
@@ -73,7 +71,9 @@ class TestLifecycle(OrderTrackingCase):
             picking = self.outgoing(order)
             self.assertEqual(len(picking), 1)
             self.validate(picking)
-            self.assertEqual(order.tracking_stage_code, "ready", f"after {step}: nothing shipped yet")
+            self.assertEqual(
+                order.tracking_stage_code, "ready", f"after {step}: nothing shipped yet"
+            )
         ship = self.outgoing(order)
         self.assertEqual(ship.picking_type_code, "outgoing")
         self.validate(ship)
@@ -102,7 +102,9 @@ class TestLifecycle(OrderTrackingCase):
         self.assertTrue(order.signed_at)
         self.assertEqual(order.tracking_event_ids[-1].note, "2 boxes, intact")
         invoice = self.invoice(order, post=False)
-        self.assertEqual(order.tracking_stage_code, "delivered", "a draft invoice is not a fact yet")
+        self.assertEqual(
+            order.tracking_stage_code, "delivered", "a draft invoice is not a fact yet"
+        )
         invoice.action_post()
         self.assertEqual(order.tracking_billing, "invoiced")
         self.assertEqual(order.tracking_stage_code, "invoiced")

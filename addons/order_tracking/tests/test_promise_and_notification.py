@@ -13,9 +13,7 @@ class TestPromiseAndNotification(OrderTrackingCase):
         cls.set_stock(cls.product, 100)
 
     def test_promise_ledger_keeps_original_and_every_repromise(self):
-        order = self.create_order(
-            [(self.product, 1)], commitment_date=datetime(2026, 12, 1, 8, 0)
-        )
+        order = self.create_order([(self.product, 1)], commitment_date=datetime(2026, 12, 1, 8, 0))
         self.assertFalse(order.tracking_promise_ids, "a quotation promises nothing yet")
         order.action_confirm()
         self.assertEqual(order.tracking_promise_original, datetime(2026, 12, 1, 8, 0))
@@ -47,9 +45,7 @@ class TestPromiseAndNotification(OrderTrackingCase):
         order = self.create_order([(self.product, 1)])
         order.action_confirm()
         self.env.flush_all()
-        self.assertFalse(
-            order.message_ids.filtered(lambda m: "has shipped" in (m.subject or ""))
-        )
+        self.assertFalse(order.message_ids.filtered(lambda m: "has shipped" in (m.subject or "")))
 
     def test_notification_can_be_switched_on_for_any_node(self):
         ready = self.stage("ready")
@@ -62,6 +58,4 @@ class TestPromiseAndNotification(OrderTrackingCase):
         order = self.create_order([(self.product, 1)])
         order.action_confirm()
         self.env.flush_all()
-        self.assertTrue(
-            order.message_ids.filtered(lambda m: ready.name in (m.subject or ""))
-        )
+        self.assertTrue(order.message_ids.filtered(lambda m: ready.name in (m.subject or "")))

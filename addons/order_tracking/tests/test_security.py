@@ -60,12 +60,16 @@ class TestSecurity(OrderTrackingCase):
 
     def test_multi_company_isolation(self):
         order_a = self.create_order([(self.product, 1)])
-        order_b = self.env["sale.order"].with_company(self.company_b).create(
-            {
-                "partner_id": self.customer.id,
-                "company_id": self.company_b.id,
-                "order_line": [(0, 0, {"product_id": self.service.id, "product_uom_qty": 1})],
-            }
+        order_b = (
+            self.env["sale.order"]
+            .with_company(self.company_b)
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "company_id": self.company_b.id,
+                    "order_line": [(0, 0, {"product_id": self.service.id, "product_uom_qty": 1})],
+                }
+            )
         )
         self.env.flush_all()
         self.assertTrue(order_b.tracking_event_ids)
@@ -77,10 +81,17 @@ class TestSecurity(OrderTrackingCase):
         with self.assertRaises(AccessError):
             order_a.tracking_event_ids.with_user(self.user_b).read(["to_code"])
         own_node = self.env["order.tracking.stage"].create(
-            {"name": "Customs 报关", "code": "customs", "company_id": self.company_b.id,
-             "trigger_mode": "manual", "sequence": 65}
+            {
+                "name": "Customs 报关",
+                "code": "customs",
+                "company_id": self.company_b.id,
+                "trigger_mode": "manual",
+                "sequence": 65,
+            }
         )
-        self.assertNotIn(own_node, self.env["order.tracking.stage"].with_user(self.salesman).search([]))
+        self.assertNotIn(
+            own_node, self.env["order.tracking.stage"].with_user(self.salesman).search([])
+        )
         self.assertIn(own_node, self.env["order.tracking.stage"].with_user(self.user_b).search([]))
         # the company's own checkpoint applies to its orders only
         self.assertFalse(order_a.tracking_checkpoint_id)

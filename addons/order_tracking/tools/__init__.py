@@ -1,2 +1,3 @@
+from . import clock
 from . import engine
 from . import sla

@@ -1,0 +1,47 @@
+# Order tracking for Odoo 18: developer entry points.
+#   make demo    Odoo with the add-ons and demo data at http://localhost:8069
+#   make test    fresh test database + the whole test suite
+#   make deps | lint | clean
+# Variables (environment or `make VAR=value`): TEST_DB, DEMO_DB, DEMO_HTTP_PORT, PYTHON,
+# ODOO_SOURCE, ODOO_HOME, PYTEST_ARGS, TEST_LOG_LEVEL and the libpq PG* variables.
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+TEST_DB ?= order_tracking_test
+DEMO_DB ?= order_tracking_demo
+PYTHON ?= python3
+export TEST_DB DEMO_DB PYTHON
+
+LINT_DIRS := $(wildcard addons tests bench)
+
+.PHONY: help deps test demo lint clean
+
+help:
+	@echo "make demo   - install (or update) the add-ons with demo data in $(DEMO_DB) and serve http://localhost:8069"
+	@echo "make test   - rebuild $(TEST_DB) with every add-on installed and run the whole test suite"
+	@echo "make deps   - install what is missing: PostgreSQL, Odoo 18, Python test tools, Chromium"
+	@echo "make lint   - ruff check $(LINT_DIRS)"
+	@echo "make clean  - drop $(TEST_DB) and remove .test-logs/"
+
+deps:
+	bash scripts/ensure_postgres.sh
+	bash scripts/ensure_odoo.sh
+	bash scripts/ensure_python_deps.sh
+	bash scripts/ensure_chromium.sh
+
+test: deps
+	bash scripts/run_tests.sh
+
+demo: deps
+	bash scripts/demo.sh
+
+lint:
+	@if [ -z "$(LINT_DIRS)" ]; then echo "nothing to lint"; \
+	elif ! $(PYTHON) -m ruff --version >/dev/null 2>&1; then echo "ruff is not installed: lint skipped (make deps installs it)"; \
+	else $(PYTHON) -m ruff check $(LINT_DIRS); fi
+
+clean:
+	@if command -v psql >/dev/null 2>&1 && psql -X -q -d postgres -c 'select 1' >/dev/null 2>&1; then \
+	  source scripts/common.sh && drop_db "$(TEST_DB)"; fi
+	rm -rf .test-logs

@@ -1,0 +1,193 @@
+import logging
+import random
+from datetime import timedelta
+
+from odoo import Command, api, fields, models
+
+from ..tools import clock
+
+_logger = logging.getLogger(__name__)
+
+CUSTOMERS = [
+    "深圳华强电子有限公司",
+    "Ningbo Harbour Trading Co.",
+    "杭州西湖机械制造厂",
+    "Guangzhou Pearl Logistics 广州珠江物流",
+    "Suzhou Precision Tools 苏州精密工具",
+    "Berlin Maschinenbau GmbH",
+    "上海浦东自动化设备有限公司",
+    "Chengdu Panda Foods 成都熊猫食品",
+]
+GOODS = [
+    ("Steel Bracket 钢支架", 35.0, 500),
+    ("Copper Fitting 铜接头", 12.5, 800),
+    ("LED Driver 24V LED驱动电源", 88.0, 200),
+    ("Aluminium Profile 铝型材", 46.0, 300),
+    ("Ball Bearing 6204 深沟球轴承", 9.9, 1000),
+]
+SHORT_GOODS = ("Hydraulic Pump 液压泵", 1260.0)
+SERVICE = ("Installation Service 安装服务", 300.0)
+
+# (target node, how many orders, days ago the story starts)
+SCENARIOS = [
+    ("draft", 5, 2),
+    ("waiting_stock", 4, 6),
+    ("to_ship", 2, 1),
+    ("ready", 5, 4),
+    ("partially_shipped", 3, 8),
+    ("shipped", 4, 9),
+    ("delivered", 3, 12),
+    ("invoiced", 4, 20),
+    ("done", 8, 30),
+    ("services", 2, 15),
+    ("cancelled", 2, 10),
+]
+
+
+class OrderTrackingDemo(models.AbstractModel):
+    """Replays a few weeks of a living company: orders in every node, some
+    late, some short of stock, customers and products in Chinese and English."""
+
+    _name = "order.tracking.demo"
+    _description = "Order Tracking Demo Data"
+
+    @api.model
+    def _generate(self, seed=18):
+        rng = random.Random(seed)
+        env = self.env(context=dict(self.env.context, tracking_disable=True))
+        partners = env["res.partner"].create(
+            [
+                {
+                    "name": name,
+                    "is_company": True,
+                    "lang": "zh_CN" if any("\u4e00" <= c <= "\u9fff" for c in name) else "en_US",
+                }
+                for name in CUSTOMERS
+            ]
+        )
+        products = env["product.product"].create(
+            [
+                {
+                    "name": name,
+                    "type": "consu",
+                    "is_storable": True,
+                    "list_price": price,
+                    "standard_price": price * 0.6,
+                    "invoice_policy": "order",
+                }
+                for name, price, _qty in GOODS
+            ]
+        )
+        short = env["product.product"].create(
+            {
+                "name": SHORT_GOODS[0],
+                "type": "consu",
+                "is_storable": True,
+                "list_price": SHORT_GOODS[1],
+                "invoice_policy": "order",
+            }
+        )
+        service = env["product.product"].create(
+            {
+                "name": SERVICE[0],
+                "type": "service",
+                "list_price": SERVICE[1],
+                "invoice_policy": "order",
+            }
+        )
+        warehouse = env["stock.warehouse"].search([("company_id", "=", env.company.id)], limit=1)
+        for product, (_name, _price, qty) in zip(products, GOODS, strict=True):
+            env["stock.quant"]._update_available_quantity(product, warehouse.lot_stock_id, qty)
+        total = sum(count for _code, count, _days in SCENARIOS)
+        done = 0
+        now = fields.Datetime.now()
+        for target, count, days in SCENARIOS:
+            for index in range(count):
+                start = now - timedelta(days=days + index, hours=rng.randint(0, 8))
+                partner = partners[rng.randrange(len(partners))]
+                if target == "services":
+                    lines = [(service, rng.randint(1, 4))]
+                elif target == "waiting_stock":
+                    lines = [(short, rng.randint(2, 6)), (products[index % len(products)], 5)]
+                else:
+                    lines = [
+                        (products[(index + k) % len(products)], rng.randint(2, 20))
+                        for k in range(rng.randint(1, 3))
+                    ]
+                self._play(env, target, partner, lines, start)
+                done += 1
+                _logger.info("order_tracking demo: %s/%s orders (%s)", done, total, target)
+
+    @api.model
+    def _play(self, env, target, partner, lines, start):
+        step = [start]
+
+        def at(hours):
+            step[0] = step[0] + timedelta(hours=hours)
+            return clock.frozen(step[0])
+
+        with clock.frozen(start):
+            order = env["sale.order"].create(
+                {
+                    "partner_id": partner.id,
+                    "commitment_date": start + timedelta(days=5),
+                    "order_line": [
+                        Command.create({"product_id": p.id, "product_uom_qty": q}) for p, q in lines
+                    ],
+                }
+            )
+            order.mapped("tracking_stage_id")
+        if target == "draft":
+            return order
+        with at(3):
+            if target == "to_ship":
+                for picking_type in order.warehouse_id.out_type_id:
+                    picking_type.reservation_method = "manual"
+            order.action_confirm()
+            order.mapped("tracking_stage_id")
+            if target == "to_ship":
+                order.warehouse_id.out_type_id.reservation_method = "at_confirm"
+        if target in ("to_ship", "ready", "waiting_stock", "cancelled"):
+            if target == "cancelled":
+                with at(20):
+                    order._action_cancel()
+                    order.mapped("tracking_stage_id")
+            return order
+        if target == "services":
+            with at(30):
+                self._invoice_and_pay(order, pay=True)
+            return order
+        with at(20):
+            self._ship(order, partial=target == "partially_shipped")
+        if target in ("partially_shipped", "shipped"):
+            return order
+        with at(30):
+            order.action_confirm_receipt(note="Received in good order 货物完好")
+        if target == "delivered":
+            return order
+        with at(24):
+            self._invoice_and_pay(order, pay=target == "done")
+        return order
+
+    @api.model
+    def _ship(self, order, partial=False):
+        for picking in order.picking_ids.filtered(lambda p: p.state == "assigned"):
+            for move in picking.move_ids:
+                move.quantity = move.product_uom_qty / 2 if partial else move.product_uom_qty
+                move.picked = True
+            picking.with_context(
+                skip_backorder=True, picking_ids_not_to_backorder=[] if partial else picking.ids
+            ).button_validate()
+        order.mapped("tracking_stage_id")
+
+    @api.model
+    def _invoice_and_pay(self, order, pay):
+        invoice = order._create_invoices()
+        invoice.action_post()
+        order.mapped("tracking_stage_id")
+        if pay:
+            env = order.env
+            env["account.payment.register"].with_context(
+                active_model="account.move", active_ids=invoice.ids
+            ).create({})._create_payments()
+            order.mapped("tracking_stage_id")

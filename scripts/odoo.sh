@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Run Odoo 18 with this project's add-ons on the addons path:
+#   scripts/odoo.sh [COMMAND] [ODOO ARGS...]
+# --addons-path is <Odoo's own add-on dirs>,<repo>/addons (the latter once it holds an
+# add-on). Every other argument is passed through, e.g.
+#   scripts/odoo.sh -d mydb -i order_tracking --stop-after-init
+#   scripts/odoo.sh shell -d mydb
+# Database connection: the usual PG* variables (PGHOST, PGPORT, PGUSER, PGPASSWORD), read
+# by libpq; unset means the local unix socket as the current OS user.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+odoo_launcher
+addons_path="$(odoo_addons_path)"
+
+cmd=()
+if [ $# -gt 0 ] && [[ $1 != -* ]]; then cmd=("$1"); shift; fi
+case "${cmd[0]:-server}" in
+  # sub-commands that do not take --addons-path
+  scaffold|cloc|tsconfig|genproxytoken|deploy|help) exec "${ODOO_CMD[@]}" "${cmd[@]}" "$@" ;;
+esac
+exec "${ODOO_CMD[@]}" "${cmd[@]}" --addons-path="$addons_path" "$@"
