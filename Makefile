@@ -15,12 +15,14 @@ export TEST_DB DEMO_DB PYTHON
 
 LINT_DIRS := $(wildcard addons tests bench)
 
-.PHONY: help deps test demo lint clean
+.PHONY: help deps test demo bench i18n lint clean
 
 help:
 	@echo "make demo   - install (or update) the add-ons with demo data in $(DEMO_DB) and serve http://localhost:8069"
 	@echo "make test   - rebuild $(TEST_DB) with every add-on installed and run the whole test suite"
 	@echo "make deps   - install what is missing: PostgreSQL, Odoo 18, Python test tools, Chromium"
+	@echo "make bench  - benchmarks against plain Odoo in the same run (bench/README.md)"
+	@echo "make i18n   - re-export each add-on's .pot from $(TEST_DB) and merge it into zh_CN.po"
 	@echo "make lint   - ruff check $(LINT_DIRS)"
 	@echo "make clean  - drop $(TEST_DB) and remove .test-logs/"
 
@@ -35,6 +37,17 @@ test: deps
 
 demo: deps
 	bash scripts/demo.sh
+
+bench: deps
+	bash scripts/bench.sh
+
+i18n:
+	@for m in $$(ls -d addons/*/ | sed 's#/$$##'); do \
+	  name=$$(basename $$m); \
+	  bash scripts/odoo.sh -d $(TEST_DB) --i18n-export=$$PWD/$$m/i18n/$$name.pot --modules=$$name \
+	    --stop-after-init --log-level=warn; \
+	  $(PYTHON) scripts/i18n_sync.py $$m || true; \
+	done
 
 lint:
 	@if [ -z "$(LINT_DIRS)" ]; then echo "nothing to lint"; \

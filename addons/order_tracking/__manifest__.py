@@ -13,6 +13,7 @@
         "security/order_tracking_security.xml",
         "security/ir.model.access.csv",
         "data/mail_template_data.xml",
+        "data/ir_cron_data.xml",
         "data/order_tracking_stage_data.xml",
         "views/order_tracking_event_views.xml",
         "views/order_tracking_promise_views.xml",

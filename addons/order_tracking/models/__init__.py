@@ -1,6 +1,7 @@
 from . import order_tracking_stage
 from . import order_tracking_demo
 from . import order_tracking_event
+from . import order_tracking_notification
 from . import order_tracking_promise
 from . import res_company
 from . import res_config_settings

@@ -155,16 +155,13 @@ CREATE TRIGGER order_tracking_event_immutable
         order_ids = sorted({vals["order_id"] for vals in vals_list})
         self.env.cr.execute(
             SQL(
-                "SELECT id FROM sale_order WHERE id = ANY(%s) ORDER BY id FOR NO KEY UPDATE",
-                order_ids,
-            )
-        )
-        self.env.cr.execute(
-            SQL(
-                """SELECT DISTINCT ON (order_id) order_id, hash
-                     FROM order_tracking_event
-                    WHERE order_id = ANY(%s)
-                 ORDER BY order_id, id DESC""",
+                """SELECT o.id,
+                          (SELECT e.hash FROM order_tracking_event e
+                            WHERE e.order_id = o.id ORDER BY e.id DESC LIMIT 1)
+                     FROM sale_order o
+                    WHERE o.id = ANY(%s)
+                 ORDER BY o.id
+                      FOR NO KEY UPDATE OF o""",
                 order_ids,
             )
         )

@@ -1,6 +1,6 @@
 import re
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
@@ -135,6 +135,7 @@ class OrderTrackingStage(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             self.browse()._check_code_available(vals.get("code"), vals.get("company_id") or False)
+        self.env.registry.clear_cache()  # _get_company_stage_ids
         return super().create(vals_list)
 
     def write(self, vals):
@@ -144,7 +145,13 @@ class OrderTrackingStage(models.Model):
                     vals.get("code", stage.code),
                     vals.get("company_id", stage.company_id.id) or False,
                 )
+        if {"code", "company_id", "sequence", "active"} & set(vals):
+            self.env.registry.clear_cache()  # _get_company_stage_ids
         return super().write(vals)
+
+    def unlink(self):
+        self.env.registry.clear_cache()  # _get_company_stage_ids
+        return super().unlink()
 
     @api.constrains("sla_hours")
     def _check_sla_hours(self):
@@ -189,11 +196,16 @@ class OrderTrackingStage(models.Model):
     def _get_company_stages(self, company):
         """Active nodes of ``company`` in sequence; a company's own node
         replaces a shared node with the same code."""
+        return self.browse(self._get_company_stage_ids(company.id))
+
+    @api.model
+    @tools.ormcache("company_id")
+    def _get_company_stage_ids(self, company_id):
         stages = self.sudo().search(
-            [("company_id", "in", [company.id, False])], order="sequence, id"
+            [("company_id", "in", [company_id, False])], order="sequence, id"
         )
         own = {s.code for s in stages if s.company_id}
-        return stages.filtered(lambda s: s.company_id or s.code not in own).sudo(False)
+        return tuple(s.id for s in stages if s.company_id or s.code not in own)
 
     @api.model
     def _get_by_code(self, code, company):

@@ -469,11 +469,13 @@ class SaleOrder(models.Model):
         return events
 
     def _tracking_after_transitions(self, events):
-        """Hook called with the events just written; notifies customers."""
-        for event in events.filtered(
-            lambda e: e.to_stage_id.notify_customer and e.to_stage_id.mail_template_id
-        ):
-            event.order_id.sudo()._tracking_notify_customer(event.to_stage_id)
+        """Hook called with the events just written (same transaction);
+        queues the customer e-mails of nodes flagged notify-customer."""
+        self.env["order.tracking.notification"]._enqueue(
+            events.filtered(
+                lambda e: e.to_stage_id.notify_customer and e.to_stage_id.mail_template_id
+            )
+        )
 
     def _tracking_notify_customer(self, stage):
         self.ensure_one()

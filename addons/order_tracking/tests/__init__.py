@@ -5,3 +5,4 @@ from . import test_history
 from . import test_lifecycle
 from . import test_promise_and_notification
 from . import test_security
+from . import test_translations

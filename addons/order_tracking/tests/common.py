@@ -164,3 +164,28 @@ class OrderTrackingCase(TransactionCase):
     def codes(order):
         order.env.flush_all()
         return [event.to_code for event in order.tracking_event_ids.sorted("id")]
+
+
+class TranslationCheckMixin:
+    """Every translatable term of a module has a zh_CN translation."""
+
+    def assert_fully_translated(self, module, lang="zh_CN"):
+        import polib
+
+        from odoo.tools.misc import file_path
+        from odoo.tools.translate import TranslationModuleReader
+
+        reader = TranslationModuleReader(self.env.cr, modules=[module])
+        sources = {row[4] for row in reader if row[0] == module and (row[4] or "").strip()}
+        path = file_path(f"{module}/i18n/{lang}.po")
+        catalog = polib.pofile(path)
+        translated = {
+            entry.msgid
+            for entry in catalog
+            if entry.msgstr.strip() and not entry.obsolete and "fuzzy" not in entry.flags
+        }
+        missing = sorted(sources - translated)
+        self.assertFalse(
+            missing, f"{len(missing)} terms of {module} lack a {lang} translation: {missing[:20]}"
+        )
+        return len(sources)

@@ -35,6 +35,11 @@ class TestPromiseAndNotification(OrderTrackingCase):
         self.ship_all(order)
         self.assertEqual(order.tracking_stage_code, "shipped")
         self.env.flush_all()
+        queued = self.env["order.tracking.notification"].search([("order_id", "=", order.id)])
+        self.assertEqual(queued.state, "pending", "queued, not sent inside the validation")
+        self.assertFalse(order.message_ids.filtered(lambda m: "has shipped" in (m.subject or "")))
+        self.env["order.tracking.notification"]._cron_send_pending()
+        self.assertEqual(queued.state, "sent")
         template = self.env.ref("order_tracking.mail_template_order_shipped")
         messages = order.message_ids.filtered(lambda m: "has shipped" in (m.subject or ""))
         self.assertEqual(len(messages), 1, template.subject)
@@ -58,4 +63,20 @@ class TestPromiseAndNotification(OrderTrackingCase):
         order = self.create_order([(self.product, 1)])
         order.action_confirm()
         self.env.flush_all()
+        self.env["order.tracking.notification"]._cron_send_pending()
         self.assertTrue(order.message_ids.filtered(lambda m: ready.name in (m.subject or "")))
+
+    def test_a_broken_template_never_blocks_the_order(self):
+        template = self.env.ref("order_tracking.mail_template_order_shipped")
+        template.subject = "{{ object.no_such_field.name }}"
+        order = self.create_order([(self.product, 1)])
+        order.action_confirm()
+        self.ship_all(order)
+        self.assertEqual(order.tracking_stage_code, "shipped")
+        Notification = self.env["order.tracking.notification"]
+        queued = Notification.search([("order_id", "=", order.id)])
+        for _attempt in range(3):
+            Notification._cron_send_pending()
+        self.assertEqual(queued.state, "failed")
+        self.assertEqual(queued.attempts, 3)
+        self.assertIn("no_such_field", queued.error)

@@ -1,0 +1,79 @@
+import logging
+
+from odoo import api, fields, models
+
+_logger = logging.getLogger(__name__)
+
+
+class OrderTrackingNotification(models.Model):
+    """Customer e-mails owed for node entries, sent by a scheduled action.
+
+    Entering a node only queues the e-mail: rendering a template (which an
+    administrator may have broken) never slows down or blocks the picking,
+    invoice or payment that moved the order."""
+
+    _name = "order.tracking.notification"
+    _description = "Order Customer Notification"
+    _order = "id"
+
+    order_id = fields.Many2one("sale.order", required=True, index=True, ondelete="cascade")
+    company_id = fields.Many2one(related="order_id.company_id", store=True, index=True)
+    stage_id = fields.Many2one("order.tracking.stage", required=True, ondelete="cascade")
+    event_id = fields.Many2one("order.tracking.event", ondelete="set null")
+    state = fields.Selection(
+        [("pending", "Pending"), ("sent", "Sent"), ("failed", "Failed")],
+        default="pending",
+        required=True,
+        index=True,
+    )
+    attempts = fields.Integer()
+    error = fields.Text()
+
+    MAX_ATTEMPTS = 3
+
+    @api.model
+    def _enqueue(self, events):
+        if not events:
+            return self.browse()
+        notifications = self.sudo().create(
+            [
+                {
+                    "order_id": event.order_id.id,
+                    "stage_id": event.to_stage_id.id,
+                    "event_id": event.id,
+                }
+                for event in events
+            ]
+        )
+        cron = self.env.ref("order_tracking.ir_cron_send_notifications", raise_if_not_found=False)
+        if cron:
+            cron.sudo()._trigger()
+        return notifications
+
+    @api.model
+    def _cron_send_pending(self, limit=200):
+        """Send pending notifications; a failing template is retried, then
+        marked failed with its error, never blocking the others."""
+        pending = self.search([("state", "=", "pending")], limit=limit)
+        for notification in pending:
+            notification._send()
+        return len(pending)
+
+    def _send(self):
+        self.ensure_one()
+        template = self.stage_id.mail_template_id
+        try:
+            with self.env.cr.savepoint():
+                if template:
+                    self.order_id._tracking_notify_customer(self.stage_id)
+            self.write({"state": "sent", "attempts": self.attempts + 1})
+        except Exception as error:  # noqa: BLE001 - any template error must be contained
+            _logger.warning("order_tracking: notification %s failed: %s", self.id, error)
+            attempts = self.attempts + 1
+            self.write(
+                {
+                    "attempts": attempts,
+                    "error": str(error),
+                    "state": "failed" if attempts >= self.MAX_ATTEMPTS else "pending",
+                }
+            )
