@@ -1,0 +1,62 @@
+"""docs/api.md's Python examples run, unchanged but for the server address,
+against a live server: the documentation cannot drift from the API."""
+
+import re
+from pathlib import Path
+
+from odoo.tests import HttpCase, tagged
+from odoo.tools import config
+
+from odoo.addons.order_tracking.tests.common import OrderTrackingCase
+
+DOC = Path(__file__).resolve().parent.parent / "docs" / "api.md"
+
+
+def doc_blocks(section):
+    """The ```python blocks of docs/api.md under the heading ``section``."""
+    text = DOC.read_text(encoding="utf-8")
+    intro, _sep, rest = text.partition("\n## ")
+    parts = {chunk.split("\n", 1)[0].strip(): chunk for chunk in rest.split("\n## ")}
+    blocks = re.findall(r"```python\n(.*?)```", intro, re.S)
+    blocks += re.findall(r"```python\n(.*?)```", parts[section], re.S)
+    return blocks
+
+
+@tagged("post_install", "-at_install")
+class TestDocsExamples(HttpCase, OrderTrackingCase):
+    def run_blocks(self, section, namespace):
+        setup, *examples = doc_blocks(section)
+        setup = re.sub(
+            r"^URL, DB, LOGIN, PASSWORD = .*$",
+            f'URL, DB, LOGIN, PASSWORD = "http://127.0.0.1:{config["http_port"]}", '
+            f'"{self.env.cr.dbname}", "admin", "admin"',
+            setup,
+            flags=re.M,
+        )
+        exec(setup, namespace)  # noqa: S102 - our own documentation
+        for example in examples:
+            exec(example, namespace)  # noqa: S102
+        return namespace
+
+    def test_order_tracking_examples(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.set_stock(self.product, 10)
+        self.env["order.tracking.stage"].create(
+            {
+                "name": "Quality Check",
+                "code": "quality_check",
+                "sequence": 85,
+                "trigger_mode": "manual",
+            }
+        )
+        order = self.create_order([(self.product, 2)])
+        order.action_confirm()
+        self.ship_all(order)
+        self.env.flush_all()
+        namespace = self.run_blocks("order_tracking", {"order_id": order.id})
+        self.assertTrue(namespace["nodes"])
+        self.assertEqual(namespace["timeline"][-1]["to_code"], "shipped")
+        order.invalidate_recordset()
+        self.assertEqual(order.signed_by, "王芳")
+        self.assertEqual(order.tracking_stage_code, "quality_check")
+        self.assertTrue(any(e["order_id"][0] == order.id for e in namespace["events"]))
