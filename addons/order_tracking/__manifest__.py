@@ -25,6 +25,7 @@
     ],
     "demo": ["demo/order_tracking_demo.xml"],
     "post_init_hook": "post_init_hook",
+    "uninstall_hook": "uninstall_hook",
     "installable": True,
     "application": False,
 }

@@ -1,6 +1,7 @@
 import logging
 
 from odoo import fields
+from odoo.tools import SQL
 
 from .tools import sla
 
@@ -115,3 +116,13 @@ def backfill_history(orders):
             )
             previous_stage, previous_date = stage, date
     orders.env["order.tracking.event"].sudo().create(vals_list)
+
+
+def uninstall_hook(env):
+    """Sale orders stay; the history goes with the module — the only way it
+    can go. Empty it first so that Odoo can delete the node records it points
+    to, then drop the trigger and its function."""
+    env.cr.execute(SQL("SET LOCAL order_tracking.allow_history_write = 'on'"))
+    env.cr.execute(SQL("UPDATE sale_order SET tracking_stage_id = NULL, tracking_last_event_id = NULL"))
+    env.cr.execute(SQL("DELETE FROM order_tracking_event"))
+    env.cr.execute(SQL("DROP FUNCTION IF EXISTS order_tracking_event_guard() CASCADE"))
