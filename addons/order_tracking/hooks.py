@@ -123,6 +123,8 @@ def uninstall_hook(env):
     can go. Empty it first so that Odoo can delete the node records it points
     to, then drop the trigger and its function."""
     env.cr.execute(SQL("SET LOCAL order_tracking.allow_history_write = 'on'"))
-    env.cr.execute(SQL("UPDATE sale_order SET tracking_stage_id = NULL, tracking_last_event_id = NULL"))
+    env.cr.execute(
+        SQL("UPDATE sale_order SET tracking_stage_id = NULL, tracking_last_event_id = NULL")
+    )
     env.cr.execute(SQL("DELETE FROM order_tracking_event"))
     env.cr.execute(SQL("DROP FUNCTION IF EXISTS order_tracking_event_guard() CASCADE"))
