@@ -738,6 +738,7 @@ class SaleOrder(models.Model):
             raise UserError(self.env._("Give the code of the checkpoint to pass."))
         self.check_access("read")
         Stage = self.env["order.tracking.stage"]
+        orders_by_stage = {}
         for order in self:
             stage = Stage._get_by_code(stage_code, order.company_id)
             if not stage:
@@ -755,7 +756,10 @@ class SaleOrder(models.Model):
                     )
                 )
             order._tracking_check_checkpoint(stage)
-            order.sudo().write({"tracking_passed_stage_ids": [fields.Command.link(stage.id)]})
+            orders_by_stage.setdefault(stage, self.browse())
+            orders_by_stage[stage] |= order
+        for stage, orders in orders_by_stage.items():
+            orders.sudo().write({"tracking_passed_stage_ids": [fields.Command.link(stage.id)]})
         self._tracking_sync(
             notes={order.id: note for order in self if note},
             source=None,

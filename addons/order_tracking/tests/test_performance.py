@@ -1,0 +1,53 @@
+from odoo import Command
+from odoo.tests import tagged
+
+from .common import OrderTrackingCase
+
+
+@tagged("post_install", "-at_install")
+class TestPerformance(OrderTrackingCase):
+    """PERF-4: the node of N orders is derived and recorded with the same
+    number of queries as the node of one order (batched, no query per order)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.set_stock(cls.product, 1000)
+        cls.checkpoint = cls.env["order.tracking.stage"].create(
+            {"name": "Gift Wrap", "code": "gift_wrap", "sequence": 55, "trigger_mode": "manual"}
+        )
+        cls.orders = cls.env["sale.order"].create(
+            [
+                {
+                    "partner_id": cls.customer.id,
+                    "order_line": [
+                        Command.create({"product_id": cls.product.id, "product_uom_qty": 1})
+                    ],
+                }
+                for _i in range(11)
+            ]
+        )
+        cls.orders.action_confirm()
+        cls.orders.mapped("tracking_stage_id")
+
+    def _queries_to_pass_checkpoint(self, orders):
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.env.cr.sql_log_count
+        orders.action_pass_checkpoint("gift_wrap")
+        self.env.flush_all()
+        return self.env.cr.sql_log_count - before
+
+    def test_node_change_costs_the_same_for_one_or_ten_orders(self):
+        one = self._queries_to_pass_checkpoint(self.orders[:1])
+        ten = self._queries_to_pass_checkpoint(self.orders[1:])
+        self.assertEqual(set(self.orders.mapped("tracking_stage_code")), {"gift_wrap"})
+        self.assertEqual(
+            len(self.orders.tracking_event_ids.filtered(lambda e: e.to_code == "gift_wrap")), 11
+        )
+        self.assertLessEqual(ten, one + 2, f"1 order: {one} queries, 10 orders: {ten}")
+
+    def test_late_orders_are_one_query(self):
+        self.env.flush_all()
+        with self.assertQueryCount(1):
+            self.env["sale.order"].search([("tracking_late", "=", True)])
