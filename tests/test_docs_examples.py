@@ -4,7 +4,7 @@ against a live server: the documentation cannot drift from the API."""
 import re
 from pathlib import Path
 
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import config
 
 from odoo.addons.order_tracking.tests.common import OrderTrackingCase
@@ -60,3 +60,28 @@ class TestDocsExamples(HttpCase, OrderTrackingCase):
         self.assertEqual(order.signed_by, "王芳")
         self.assertEqual(order.tracking_stage_code, "quality_check")
         self.assertTrue(any(e["order_id"][0] == order.id for e in namespace["events"]))
+
+    def test_order_approval_rules_examples(self):
+        if "order.approval.rule" not in self.env:
+            self.skipTest("order_approval_rules is not installed")
+        self.env["order.approval.rule"].search([]).write({"active": False})
+        approver = new_test_user(
+            self.env,
+            login="doc_approver",
+            password="doc_approver_pw",
+            groups="sales_team.group_sale_salesman_all_leads",
+        )
+        order = self.create_order([(self.service, 1, 60000.0)])
+        namespace = self.run_blocks(
+            "order_approval_rules",
+            {
+                "approval_order_id": order.id,
+                "approver_login": "doc_approver",
+                "approver_password": "doc_approver_pw",
+            },
+        )
+        rule = self.env["order.approval.rule"].browse(namespace["rule_id"])
+        self.assertEqual(rule.user_ids, approver)
+        self.assertIn("approval", namespace["refused"].lower())
+        self.assertEqual(namespace["order"]["state"], "sale")
+        self.assertEqual(namespace["order"]["approval_state"], "approved")
