@@ -2,12 +2,15 @@
 against a live server: the documentation cannot drift from the API."""
 
 import re
+from datetime import timedelta
 from pathlib import Path
 
+from odoo import fields
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import config
 
 from odoo.addons.order_tracking.tests.common import OrderTrackingCase
+from odoo.addons.order_tracking.tools import clock
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "api.md"
 
@@ -35,6 +38,9 @@ class TestDocsExamples(HttpCase, OrderTrackingCase):
         )
         exec(setup, namespace)  # noqa: S102 - our own documentation
         for example in examples:
+            # an external client shares nothing with this test's ORM cache
+            self.env.flush_all()
+            self.env.invalidate_all()
             exec(example, namespace)  # noqa: S102
         return namespace
 
@@ -85,3 +91,19 @@ class TestDocsExamples(HttpCase, OrderTrackingCase):
         self.assertIn("approval", namespace["refused"].lower())
         self.assertEqual(namespace["order"]["state"], "sale")
         self.assertEqual(namespace["order"]["approval_state"], "approved")
+
+    def test_order_alerts_examples(self):
+        if "order.alert.rule" not in self.env:
+            self.skipTest("order_alerts is not installed")
+        self.env["order.alert.rule"].search([]).write({"active": False})
+        with clock.frozen(fields.Datetime.now() - timedelta(days=10)):
+            order = self.create_order([(self.service, 1)], user_id=self.salesman.id)
+            order.action_confirm()
+            self.assertEqual(order.tracking_stage_code, "to_ship")
+        self.env.flush_all()
+        namespace = self.run_blocks("order_alerts", {})
+        self.assertGreaterEqual(namespace["raised"], 1)
+        alert = self.env["order.alert"].browse(namespace["alert_id"])
+        self.assertEqual(alert.order_id, order)
+        self.assertEqual(alert.state, "resolved")
+        self.assertTrue(alert.acknowledged_at)

@@ -85,6 +85,7 @@ class TestPerformance(ApprovalCase):
         self.assertEqual(matched, 8 + 3 + 5 + 5 + 5)
         # facts are read once per order: more rules of a kind cost no query ...
         self.assertEqual(queries_45, queries_each)
-        # ... one query per distinct domain is the only per-rule cost
-        self.assertLessEqual(queries, queries_45 + 5)
+        # ... one query per distinct domain is the only per-rule cost (the first
+        # domain search may flush fields other installed add-ons compute: +2)
+        self.assertLessEqual(queries, queries_45 + 5 + 2)
         self.assertLess(queries, 40)

@@ -1,0 +1,519 @@
+import logging
+
+import psycopg2.errors
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL, format_datetime
+
+from .order_alert_rule import KINDS, OPEN_STATES
+
+_logger = logging.getLogger(__name__)
+
+# columns the scan inserts itself (INSERT ... ON CONFLICT DO NOTHING)
+INSERT_COLUMNS = (
+    "rule_id",
+    "order_id",
+    "company_id",
+    "kind",
+    "stage_id",
+    "stage_entry_id",
+    "stage_entry_key",
+    "picking_id",
+    "step",
+    "level",
+    "escalation_level",
+    "severity",
+    "state",
+    "start_at",
+    "due_at",
+    "raised_at",
+    "user_id",
+    "group_id",
+    "highlight",
+)
+# what a user may change by hand; the rest moves through the actions
+USER_WRITABLE = {"note", "user_id"}
+
+
+def _hours(start, end):
+    if not start or not end or end <= start:
+        return 0.0
+    return round((end - start).total_seconds() / 3600.0, 2)
+
+
+class OrderAlert(models.Model):
+    _name = "order.alert"
+    _description = "Order Alert"
+    _inherit = ["mail.thread"]
+    _order = "raised_at desc, id desc"
+
+    rule_id = fields.Many2one(
+        "order.alert.rule", required=True, readonly=True, index=True, ondelete="cascade"
+    )
+    order_id = fields.Many2one(
+        "sale.order", string="Order", required=True, readonly=True, index=True, ondelete="cascade"
+    )
+    company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
+    kind = fields.Selection(KINDS, readonly=True)
+    partner_id = fields.Many2one(related="order_id.partner_id", string="Customer")
+    salesperson_id = fields.Many2one(related="order_id.user_id", string="Salesperson")
+    stage_id = fields.Many2one(
+        "order.tracking.stage",
+        string="Node",
+        readonly=True,
+        index=True,
+        help="The node of the order when the alert was raised.",
+    )
+    current_stage_id = fields.Many2one(related="order_id.tracking_stage_id", string="Current Node")
+    stage_entry_id = fields.Many2one(
+        "order.tracking.event",
+        string="Node Entry",
+        readonly=True,
+        ondelete="set null",
+        help="The status event with which the order entered the node watched.",
+    )
+    stage_entry_key = fields.Char(
+        string="Entry Key",
+        required=True,
+        readonly=True,
+        help="What one alert is raised once for: a node entry (event), a promised "
+        "date, a delivery order or a date value.",
+    )
+    picking_id = fields.Many2one(
+        "stock.picking", string="Delivery", readonly=True, ondelete="set null"
+    )
+    step = fields.Integer(
+        string="Ladder Step", readonly=True, help="0 warning, 1 breach, 1 + n escalation n."
+    )
+    level = fields.Selection(
+        [("warning", "Warning"), ("breach", "Breach"), ("escalation", "Escalation")],
+        required=True,
+        readonly=True,
+        default="breach",
+    )
+    escalation_level = fields.Integer(
+        readonly=True, help="0 for warnings and breaches, n for the n-th escalation."
+    )
+    level_name = fields.Char(compute="_compute_level_name", string="Step")
+    severity = fields.Selection(
+        [("low", "Low"), ("medium", "Medium"), ("high", "High")],
+        required=True,
+        readonly=True,
+        default="medium",
+    )
+    state = fields.Selection(
+        [("open", "Open"), ("acknowledged", "Acknowledged"), ("resolved", "Resolved")],
+        required=True,
+        default="open",
+        readonly=True,
+        index=True,
+        tracking=True,
+    )
+    resolution = fields.Selection(
+        [
+            ("cleared", "Condition cleared"),
+            ("manual", "Resolved by hand"),
+            ("superseded", "Superseded by a higher step"),
+            ("rule_disabled", "Rule disabled"),
+        ],
+        readonly=True,
+    )
+    start_at = fields.Datetime(string="Clock Started", readonly=True)
+    due_at = fields.Datetime(
+        string="Due",
+        readonly=True,
+        help="When the step of this alert was reached (forecast date for predictions).",
+    )
+    raised_at = fields.Datetime(required=True, readonly=True, default=fields.Datetime.now)
+    acknowledged_at = fields.Datetime(readonly=True)
+    acknowledged_by = fields.Many2one("res.users", readonly=True)
+    resolved_at = fields.Datetime(readonly=True)
+    resolved_by = fields.Many2one("res.users", readonly=True)
+    time_to_acknowledge = fields.Float(
+        string="Hours to Acknowledge", readonly=True, digits=(16, 2), aggregator="avg"
+    )
+    time_to_clear = fields.Float(
+        string="Hours to Clear", readonly=True, digits=(16, 2), aggregator="avg"
+    )
+    user_id = fields.Many2one("res.users", string="Assignee", index=True, tracking=True)
+    group_id = fields.Many2one("res.groups", string="Responsible Group", readonly=True)
+    highlight = fields.Boolean(readonly=True)
+    note = fields.Text()
+    activity_id = fields.Many2one("mail.activity", readonly=True, ondelete="set null")
+    webhook_log_ids = fields.One2many(
+        "order.alert.webhook.log", "alert_id", string="Webhook Deliveries"
+    )
+    description = fields.Text(compute="_compute_description")
+
+    def init(self):
+        # at most one open alert per rule, order, node entry and step: two
+        # scans racing insert the same row, the second insert is a no-op
+        self.env.cr.execute(
+            SQL(
+                """CREATE UNIQUE INDEX IF NOT EXISTS order_alert_open_uniq
+                   ON order_alert (rule_id, order_id, stage_entry_key, step)
+                   WHERE state != 'resolved'"""
+            )
+        )
+        self.env.cr.execute(
+            SQL(
+                """CREATE INDEX IF NOT EXISTS order_alert_rule_order_key_idx
+                   ON order_alert (rule_id, order_id, stage_entry_key, step)"""
+            )
+        )
+
+    # ------------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------------
+
+    @api.depends("level", "escalation_level")
+    def _compute_level_name(self):
+        labels = dict(self._fields["level"]._description_selection(self.env))
+        for alert in self:
+            if alert.level == "escalation":
+                alert.level_name = self.env._("Escalation %(n)s", n=alert.escalation_level)
+            else:
+                alert.level_name = labels.get(alert.level, "")
+
+    @api.depends("rule_id", "order_id", "level_name")
+    def _compute_display_name(self):
+        for alert in self:
+            alert.display_name = (
+                f"{alert.order_id.name or ''} · {alert.rule_id.name or ''} · {alert.level_name}"
+            )
+
+    def _fmt(self, value):
+        return format_datetime(self.env, value, dt_format="short") if value else ""
+
+    @api.depends("kind", "order_id", "start_at", "due_at", "picking_id", "step")
+    def _compute_description(self):
+        for alert in self:
+            alert.description = alert._describe()
+
+    def _describe(self):
+        self.ensure_one()
+        order = self.order_id.name or ""
+        node = self.stage_id.name or ""
+        since = self._fmt(self.start_at)
+        if self.kind == "stage_sla":
+            return self.env._(
+                "%(order)s has been in “%(node)s” since %(since)s, past %(step)s of its "
+                "time limit.",
+                order=order,
+                node=node,
+                since=since,
+                step=self.level_name,
+            )
+        if self.kind == "approval_overdue":
+            return self.env._(
+                "%(order)s has been waiting for approval since %(since)s.", order=order, since=since
+            )
+        if self.kind == "stock_shortage":
+            return self.env._(
+                "%(order)s has been short of stock since %(since)s.", order=order, since=since
+            )
+        if self.kind == "ship_date":
+            if self.step == 0:
+                if self.due_at:
+                    return self.env._(
+                        "%(order)s is promised for %(date)s but its goods are expected "
+                        "on %(forecast)s.",
+                        order=order,
+                        date=since,
+                        forecast=self._fmt(self.due_at),
+                    )
+                return self.env._(
+                    "%(order)s is promised for %(date)s but its goods are short and no "
+                    "replenishment is planned.",
+                    order=order,
+                    date=since,
+                )
+            return self.env._(
+                "%(order)s was promised for %(date)s and is not fully shipped.",
+                order=order,
+                date=since,
+            )
+        if self.kind == "delivery_exception":
+            reasons = self.picking_id._alert_exception_reasons(labels=True)
+            return self.env._(
+                "Delivery %(picking)s of %(order)s: %(reason)s",
+                picking=self.picking_id.name or "",
+                order=order,
+                reason=", ".join(reasons) or self.env._("exception cleared"),
+            )
+        return self.env._(
+            "%(order)s: %(date)s plus the delay of the rule has passed.",
+            order=order,
+            date=since,
+        )
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            raise AccessError(self.env._("Alerts are raised by the alert rules only."))
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not self.env.su and set(vals) - USER_WRITABLE:
+            raise AccessError(self.env._("Alerts change through Acknowledge and Resolve only."))
+        return super().write(vals)
+
+    @api.model
+    def _insert_alerts(self, vals_list):
+        """Insert alerts in one statement; rows the unique index refuses (an
+        open alert for the same rule, order, entry and step exists, maybe
+        inserted by a concurrent scan) are skipped. Returns the new alerts,
+        or None when a concurrent scan committed them first."""
+        if not vals_list:
+            return self.browse()
+        uid = self.env.uid
+        now = fields.Datetime.now()
+        columns = [*INSERT_COLUMNS, "create_uid", "create_date", "write_uid", "write_date"]
+        rows = SQL(", ").join(
+            SQL(
+                "(%s)",
+                SQL(", ").join(
+                    SQL("%s", value)
+                    for value in (
+                        *(vals.get(column) for column in INSERT_COLUMNS),
+                        uid,
+                        now,
+                        uid,
+                        now,
+                    )
+                ),
+            )
+            for vals in vals_list
+        )
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    SQL(
+                        "INSERT INTO order_alert (%s) VALUES %s "
+                        "ON CONFLICT DO NOTHING RETURNING id",
+                        SQL(", ").join(SQL.identifier(column) for column in columns),
+                        rows,
+                    )
+                )
+                ids = [row[0] for row in self.env.cr.fetchall()]
+        except psycopg2.errors.SerializationFailure:
+            # a concurrent scan committed the same alerts after our snapshot
+            # was taken (REPEATABLE READ): they exist, nothing to add
+            _logger.info("Alerts raised concurrently by another scan: batch skipped")
+            return None
+        self.env["sale.order"].invalidate_model(["alert_ids"])
+        self.env["order.alert.rule"].invalidate_model(["alert_ids"])
+        return self.browse(sorted(ids))
+
+    # ------------------------------------------------------------------
+    # Actions (public API)
+    # ------------------------------------------------------------------
+
+    def action_acknowledge(self):
+        """The responsible has seen the alert and is on it."""
+        self.check_access("write")
+        resolved = self.filtered(lambda a: a.state == "resolved")
+        if resolved:
+            raise UserError(
+                self.env._(
+                    "These alerts are already resolved: %(alerts)s.",
+                    alerts=", ".join(resolved.mapped("display_name")),
+                )
+            )
+        now = fields.Datetime.now()
+        for alert in self.filtered(lambda a: a.state == "open"):
+            alert.sudo().write(
+                {
+                    "state": "acknowledged",
+                    "acknowledged_at": now,
+                    "acknowledged_by": self.env.uid,
+                    "time_to_acknowledge": _hours(alert.raised_at, now),
+                }
+            )
+        return True
+
+    def action_resolve(self, note=None):
+        """Close the alerts by hand, with an optional note."""
+        if note is not None and note is not False and not isinstance(note, str):
+            raise UserError(self.env._("The note must be text."))
+        self.check_access("write")
+        self.filtered(lambda a: a.state != "resolved")._close(
+            "manual", note=note or None, user=self.env.user
+        )
+        return True
+
+    def action_open_order(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "sale.order",
+            "res_id": self.order_id.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+        }
+
+    # ------------------------------------------------------------------
+    # Business methods
+    # ------------------------------------------------------------------
+
+    def _close(self, resolution, now=None, note=None, user=None):
+        """Resolve these alerts; their to-dos are marked done."""
+        if not self:
+            return
+        now = now or fields.Datetime.now()
+        labels = dict(self._fields["resolution"]._description_selection(self.env))
+        for alert in self:
+            vals = {
+                "state": "resolved",
+                "resolution": resolution,
+                "resolved_at": now,
+                "resolved_by": user.id if user else False,
+                "time_to_clear": _hours(alert.raised_at, now),
+            }
+            if note:
+                vals["note"] = note
+            if user and not alert.acknowledged_at:
+                vals.update(
+                    acknowledged_at=now,
+                    acknowledged_by=user.id,
+                    time_to_acknowledge=_hours(alert.raised_at, now),
+                )
+            alert.sudo().write(vals)
+        activities = self.activity_id.exists()
+        if activities:
+            activities.sudo()._action_done(feedback=labels.get(resolution, resolution))
+        self.env["sale.order"].invalidate_model(["alert_open_count", "alert_highlight"])
+
+    def _supersede_lower(self, now):
+        """A higher step replaces the lower open steps of the same entry."""
+        if not self:
+            return
+        keys = {(a.rule_id.id, a.order_id.id, a.stage_entry_key): a.step for a in self}
+        lower = (
+            self.sudo()
+            .search(
+                [
+                    ("rule_id", "in", self.rule_id.ids),
+                    ("order_id", "in", self.order_id.ids),
+                    ("state", "in", OPEN_STATES),
+                    ("id", "not in", self.ids),
+                ]
+            )
+            .filtered(
+                lambda a: a.step < keys.get((a.rule_id.id, a.order_id.id, a.stage_entry_key), -1)
+            )
+        )
+        lower._close("superseded", now=now)
+
+    def _condition_holds(self):
+        """Ids of these alerts whose condition still holds."""
+        holds = set()
+        for rule in self.rule_id:
+            holds |= rule._alert_holds(self.filtered(lambda a, r=rule: a.rule_id == r))
+        return holds
+
+    def _resolve_cleared(self):
+        """Resolve the open alerts among these whose condition cleared."""
+        alerts = self.filtered(lambda a: a.state in OPEN_STATES)
+        if alerts:
+            holds = alerts._condition_holds()
+            alerts.filtered(lambda a: a.id not in holds)._close("cleared")
+
+    def _title(self):
+        self.ensure_one()
+        return self.env._("%(step)s: %(rule)s", step=self.level_name, rule=self.rule_id.name)
+
+    def _run_actions(self):
+        """Activities, chatter notes, e-mails and webhooks of new alerts."""
+        for rule in self.rule_id:
+            alerts = self.filtered(lambda a, r=rule: a.rule_id == r)
+            if rule.action_activity:
+                if rule.kind == "stock_shortage":
+                    self.env["order.alert.shortage"].sudo()._sync_from_alerts(alerts)
+                else:
+                    alerts._schedule_activities()
+            if rule.action_post:
+                alerts._post_on_orders()
+            if rule.action_email and rule.mail_template_id:
+                rule.mail_template_id.sudo().send_mail_batch(alerts.ids)
+            if rule.webhook_url:
+                self.env["order.alert.webhook.log"].sudo()._enqueue(alerts)
+
+    def _schedule_activities(self):
+        model_id = self.env["ir.model"]._get_id("sale.order")
+        today = fields.Date.context_today(self)
+        todo = self.filtered("user_id")
+        vals_list = []
+        for alert in todo:
+            localized = alert.with_context(lang=alert.user_id.lang or self.env.lang)
+            vals_list.append(
+                {
+                    "res_model_id": model_id,
+                    "res_id": alert.order_id.id,
+                    "activity_type_id": alert.rule_id.activity_type_id.id
+                    or self.env.ref("mail.mail_activity_data_todo").id,
+                    "summary": localized._title(),
+                    "note": localized._describe(),
+                    "user_id": alert.user_id.id,
+                    "date_deadline": today,
+                }
+            )
+        # the alert is the notification: no activity e-mail per order
+        activities = (
+            self.env["mail.activity"]
+            .sudo()
+            .with_context(mail_activity_quick_update=True)
+            .create(vals_list)
+        )
+        if activities:
+            self.env.cr.execute(
+                SQL(
+                    """UPDATE order_alert SET activity_id = v.activity_id
+                         FROM (VALUES %s) AS v(id, activity_id)
+                        WHERE order_alert.id = v.id""",
+                    SQL(", ").join(
+                        SQL("(%s, %s)", alert.id, activity.id)
+                        for alert, activity in zip(todo, activities, strict=True)
+                    ),
+                )
+            )
+            todo.invalidate_recordset(["activity_id"])
+
+    def _post_on_orders(self):
+        for alert in self:
+            localized = alert.with_context(lang=alert.user_id.lang or self.env.lang)
+            alert.order_id.sudo().message_post(
+                body=Markup("<b>%s</b><br/>%s") % (localized._title(), localized._describe()),
+                subtype_xmlid="mail.mt_note",
+                partner_ids=alert.user_id.partner_id.ids,
+            )
+
+    def _webhook_payload(self):
+        self.ensure_one()
+        base_url = self.get_base_url()
+        return {
+            "event": "order.alert",
+            "alert_id": self.id,
+            "rule_id": self.rule_id.id,
+            "rule": self.rule_id.name,
+            "kind": self.kind,
+            "level": self.level,
+            "escalation_level": self.escalation_level,
+            "severity": self.severity,
+            "state": self.state,
+            "order_id": self.order_id.id,
+            "order": self.order_id.name,
+            "customer": self.order_id.partner_id.display_name or "",
+            "node": self.stage_id.code or "",
+            "assignee": self.user_id.name or "",
+            "raised_at": fields.Datetime.to_string(self.raised_at),
+            "due_at": fields.Datetime.to_string(self.due_at) if self.due_at else "",
+            "message": self._describe(),
+            "url": f"{base_url}/odoo/sales/{self.order_id.id}",
+        }

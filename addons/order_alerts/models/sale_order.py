@@ -1,0 +1,196 @@
+from odoo import fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from .order_alert_rule import OPEN_FULFILMENT, OPEN_STATES
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    alert_ids = fields.One2many("order.alert", "order_id", string="Alerts", readonly=True)
+    alert_open_count = fields.Integer(
+        string="Open Alerts",
+        compute="_compute_alert_open",
+        search="_search_alert_open_count",
+    )
+    alert_highlight = fields.Boolean(
+        string="Highlighted by an Alert",
+        compute="_compute_alert_open",
+        search="_search_alert_highlight",
+    )
+
+    def init(self):
+        super().init()
+        # "orders in node X that entered it before T": one index range scan
+        self.env.cr.execute(
+            SQL(
+                """CREATE INDEX IF NOT EXISTS sale_order_alert_stage_entered_idx
+                   ON sale_order (tracking_stage_id, tracking_entered_at)"""
+            )
+        )
+        # "confirmed orders not fully shipped whose promise passed"
+        self.env.cr.execute(
+            SQL(
+                """CREATE INDEX IF NOT EXISTS sale_order_alert_promise_idx
+                   ON sale_order ((COALESCE(commitment_date, tracking_promise_latest)))
+                   WHERE state = 'sale'
+                     AND tracking_fulfilment IN ('to_ship', 'short', 'ready', 'partial')"""
+            )
+        )
+
+    def _compute_alert_open(self):
+        ids = [order_id for order_id in self.ids if isinstance(order_id, int)]
+        counts = {}
+        highlights = {}
+        if ids:
+            groups = (
+                self.env["order.alert"]
+                .sudo()
+                ._read_group(
+                    [("order_id", "in", ids), ("state", "in", OPEN_STATES)],
+                    ["order_id"],
+                    ["__count", "highlight:bool_or"],
+                )
+            )
+            for order, count, highlight in groups:
+                counts[order.id] = count
+                highlights[order.id] = highlight
+        for order in self:
+            order.alert_open_count = counts.get(order.id, 0)
+            order.alert_highlight = highlights.get(order.id, False)
+
+    def _open_alert_order_query(self, highlight=False):
+        conditions = [SQL("state IN %s", OPEN_STATES)]
+        if highlight:
+            conditions.append(SQL("highlight"))
+        return SQL("(SELECT order_id FROM order_alert WHERE %s)", SQL(" AND ").join(conditions))
+
+    def _search_alert_open_count(self, operator, value):
+        if operator not in ("=", "!=", ">", ">=", "<", "<=") or not isinstance(value, (int, float)):
+            raise UserError(self.env._("Open alerts can only be compared with a number."))
+        having = SQL(
+            "(SELECT order_id FROM order_alert WHERE state IN %s "
+            "GROUP BY order_id HAVING COUNT(*) %s %s)",
+            OPEN_STATES,
+            SQL(operator),
+            value,
+        )
+        matches_zero = {
+            "=": value == 0,
+            "!=": value != 0,
+            ">": 0 > value,
+            ">=": 0 >= value,
+            "<": 0 < value,
+            "<=": 0 <= value,
+        }[operator]
+        if matches_zero:
+            # orders without any open alert count as 0
+            return [
+                "|",
+                ("id", "in", having),
+                ("id", "not in", self._open_alert_order_query()),
+            ]
+        return [("id", "in", having)]
+
+    def _search_alert_highlight(self, operator, value):
+        if operator not in ("=", "!="):
+            raise UserError(self.env._("Highlighted can only be searched as true or false."))
+        positive = (operator == "=") == bool(value)
+        return [("id", "in" if positive else "not in", self._open_alert_order_query(True))]
+
+    # ------------------------------------------------------------------
+    # Promise and forecast (ship date alerts)
+    # ------------------------------------------------------------------
+
+    def _alert_promise(self):
+        """The promised date the ship date alerts watch: commitment date,
+        else the expected date recorded at confirmation."""
+        self.ensure_one()
+        return self.commitment_date or self.tracking_promise_latest
+
+    def _alert_promise_key(self):
+        promise = self._alert_promise()
+        return f"promise:{fields.Datetime.to_string(promise)}" if promise else False
+
+    def _alert_ship_risk(self):
+        """{order id: (at risk, forecast date)}: the goods are expected after
+        the promise (planned delivery, incoming stock), or are short with no
+        replenishment planned (forecast False)."""
+        result = {}
+        for order in self:
+            promise = order._alert_promise()
+            if (
+                not promise
+                or order.state != "sale"
+                or order.tracking_fulfilment not in OPEN_FULFILMENT
+            ):
+                result[order.id] = (False, False)
+                continue
+            forecast = False
+            unknown = False
+            deliveries = order.picking_ids.filtered(
+                lambda p: (
+                    p.picking_type_code == "outgoing" and p.state not in ("draft", "done", "cancel")
+                )
+            )
+            for picking in deliveries:
+                if picking.scheduled_date and (not forecast or picking.scheduled_date > forecast):
+                    forecast = picking.scheduled_date
+            if order.tracking_short:
+                open_moves = order._tracking_open_moves()
+                for move in open_moves.filtered(
+                    lambda m, o=order, moves=open_moves: o._tracking_move_is_short(m, moves)
+                ):
+                    expected = move.forecast_expected_date
+                    if not expected:
+                        unknown = True
+                    elif not forecast or expected > forecast:
+                        forecast = expected
+            late = bool(forecast and forecast > promise)
+            result[order.id] = (late or unknown, forecast if late else False)
+        return result
+
+    # ------------------------------------------------------------------
+    # Hooks
+    # ------------------------------------------------------------------
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "commitment_date" in vals:
+            # a re-promise: the ship-date alerts about the old promise clear now
+            alerts = (
+                self.env["order.alert"]
+                .sudo()
+                .search(
+                    [
+                        ("order_id", "in", self.ids),
+                        ("kind", "=", "ship_date"),
+                        ("state", "in", OPEN_STATES),
+                    ]
+                )
+            )
+            alerts._resolve_cleared()
+        return result
+
+    def _tracking_after_transitions(self, events):
+        """The node changed: resolve at once the alerts whose condition
+        cleared, and re-check the shortage to-dos of these orders."""
+        result = super()._tracking_after_transitions(events)
+        orders = events.order_id
+        if orders:
+            alerts = (
+                self.env["order.alert"]
+                .sudo()
+                .search([("order_id", "in", orders.ids), ("state", "in", OPEN_STATES)])
+            )
+            alerts._resolve_cleared()
+            self.env["order.alert.shortage"].sudo()._refresh_for_orders(orders)
+        return result
+
+    def action_view_alerts(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("order_alerts.order_alert_action")
+        action["domain"] = [("order_id", "=", self.id)]
+        action["context"] = {"search_default_open": 1, "create": False}
+        return action

@@ -1,0 +1,66 @@
+from odoo import fields, models
+
+from .order_alert_rule import OPEN_FULFILMENT, OPEN_STATES
+
+
+class StockPicking(models.Model):
+    _inherit = "stock.picking"
+
+    delivery_exception = fields.Boolean(
+        copy=False,
+        tracking=True,
+        help="Flagged by the warehouse, a carrier or an integration: something "
+        "went wrong with this delivery (damaged, lost, refused…).",
+    )
+    delivery_exception_note = fields.Char(string="Exception", copy=False, tracking=True)
+
+    def _alert_exception_reasons(self, labels=False):
+        """Why this delivery of a sale order is an exception now (empty: it is not)."""
+        if not self:
+            return []
+        self.ensure_one()
+        order = self.sale_id
+        reasons = []
+        if self.delivery_exception and self.state != "cancel":
+            reasons.append(
+                ("flagged", self.delivery_exception_note or self.env._("flagged as an exception"))
+            )
+        if (
+            self.state == "cancel"
+            and self.picking_type_code == "outgoing"
+            and order.state == "sale"
+            and order.tracking_fulfilment in OPEN_FULFILMENT
+        ):
+            reasons.append(("cancelled", self.env._("cancelled before all goods were shipped")))
+        if self.state == "done" and self.location_id.usage == "customer":
+            replaced = order.tracking_fulfilment == "shipped" and order.picking_ids.filtered(
+                lambda p: (
+                    p.state == "done"
+                    and p.picking_type_code == "outgoing"
+                    and p.date_done
+                    and self.date_done
+                    and p.date_done > self.date_done
+                )
+            )
+            if not replaced:
+                reasons.append(("returned", self.env._("goods returned by the customer")))
+        return [label for _code, label in reasons] if labels else [code for code, _l in reasons]
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "delivery_exception" in vals or vals.get("state") == "cancel":
+            alerts = (
+                self.env["order.alert"]
+                .sudo()
+                .search([("picking_id", "in", self.ids), ("state", "in", OPEN_STATES)])
+            )
+            alerts._resolve_cleared()
+        return result
+
+    def action_flag_delivery_exception(self):
+        self.write({"delivery_exception": True})
+        return True
+
+    def action_clear_delivery_exception(self):
+        self.write({"delivery_exception": False, "delivery_exception_note": False})
+        return True
