@@ -27,3 +27,5 @@ build "$PLAIN_DB" sale_management,sale_stock
 build "$TRACKED_DB" "$modules"
 py bench/lifecycle.py --plain-db "$PLAIN_DB" --tracked-db "$TRACKED_DB" \
   --addons-path "$(odoo_addons_path)" -n "${BENCH_ORDERS:-50}"
+py bench/alert_scan.py --db "$TRACKED_DB" --addons-path "$(odoo_addons_path)" \
+  --orders "${BENCH_SCAN_ORDERS:-100000}" --due "${BENCH_SCAN_DUE:-1000}" --actions
