@@ -121,11 +121,16 @@ def main(argv=None):
             env.flush_all()
             seconds = time.perf_counter() - start
             results.append((label, raised, seconds, cr.sql_log_count - queries))
-            print(f"  pass '{label}': {raised} alerts raised in {seconds:.3f} s, "
-                  f"{cr.sql_log_count - queries} queries", flush=True)
+            print(
+                f"  pass '{label}': {raised} alerts raised in {seconds:.3f} s, "
+                f"{cr.sql_log_count - queries} queries",
+                flush=True,
+            )
         cr.rollback()
-    print(f"\n{args.orders} open orders, {args.due} due: raise pass {results[0][2]:.2f} s "
-          f"(budget 5 s), idle pass {results[1][2]:.3f} s (budget 0.2 s)")
+    print(
+        f"\n{args.orders} open orders, {args.due} due: raise pass {results[0][2]:.2f} s "
+        f"(budget 5 s), idle pass {results[1][2]:.3f} s (budget 0.2 s)"
+    )
     return 0
 
 

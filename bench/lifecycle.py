@@ -91,18 +91,20 @@ def _run(env, n, product, partner, counter):
     return totals
 
 
-def bench(dbname, n, repeat):
+def run_once(dbname, n):
     import odoo
     from odoo import SUPERUSER_ID, api
 
     registry = odoo.modules.registry.Registry(dbname)
-    runs = []
-    for _r in range(repeat):
-        with registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
-            env, product, partner = _setup(env, n)
-            runs.append(_run(env, n, product, partner, lambda cr=cr: cr.sql_log_count))
-            cr.rollback()
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        env, product, partner = _setup(env, n)
+        totals = _run(env, n, product, partner, lambda cr=cr: cr.sql_log_count)
+        cr.rollback()
+    return totals
+
+
+def summarize(runs, n):
     return {
         phase: (runs[0][phase][0] / n, statistics.median(r[phase][1] for r in runs) / n)
         for phase in PHASES
@@ -114,7 +116,7 @@ def main(argv=None):
     parser.add_argument("--plain-db", required=True)
     parser.add_argument("--tracked-db", required=True)
     parser.add_argument("-n", type=int, default=30, help="orders per run")
-    parser.add_argument("--repeat", type=int, default=3, help="runs; the median time counts")
+    parser.add_argument("--repeat", type=int, default=5, help="runs; the median time counts")
     parser.add_argument("--addons-path", default=None)
     args = parser.parse_args(argv)
 
@@ -124,10 +126,16 @@ def main(argv=None):
     if args.addons_path:
         odoo_args.append(f"--addons-path={args.addons_path}")
     odoo.tools.config.parse_config(odoo_args)
-    results = {}
-    for label, db in (("plain", args.plain_db), ("tracked", args.tracked_db)):
-        print(f"benchmarking {label} ({db}): {args.repeat} x {args.n} orders …", flush=True)
-        results[label] = bench(db, args.n, args.repeat)
+    databases = {"plain": args.plain_db, "tracked": args.tracked_db}
+    runs = {label: [] for label in databases}
+    # alternate plain and tracked runs so that machine noise hits both alike
+    for repetition in range(args.repeat):
+        for label, db in databases.items():
+            print(
+                f"run {repetition + 1}/{args.repeat}: {label} ({db}), {args.n} orders …", flush=True
+            )
+            runs[label].append(run_once(db, args.n))
+    results = {label: summarize(label_runs, args.n) for label, label_runs in runs.items()}
     print()
     print(f"{'phase':<10}{'queries/order':>28}{'ms/order':>28}")
     print(f"{'':<10}{'plain':>9}{'tracked':>9}{'extra':>10}{'plain':>9}{'tracked':>9}{'ratio':>10}")

@@ -177,16 +177,39 @@ class SaleOrder(models.Model):
         """The node changed: resolve at once the alerts whose condition
         cleared, and re-check the shortage to-dos of these orders."""
         result = super()._tracking_after_transitions(events)
-        orders = events.order_id
-        if orders:
+        # an order's first event (its creation) has nothing to clear yet
+        orders = events.filtered("from_stage_id").order_id
+        if not orders:
+            return result
+        has_alerts, has_shortages = self._alerts_open_for(orders)
+        if has_alerts:
             alerts = (
                 self.env["order.alert"]
                 .sudo()
                 .search([("order_id", "in", orders.ids), ("state", "in", OPEN_STATES)])
             )
             alerts._resolve_cleared()
+        if has_shortages:
             self.env["order.alert.shortage"].sudo()._refresh_for_orders(orders)
         return result
+
+    def _alerts_open_for(self, orders):
+        """(any open alert, any open shortage to-do) among ``orders``, in one
+        query: most node changes concern orders with neither."""
+        self.env["order.alert"].flush_model(["order_id", "state"])
+        self.env["order.alert.shortage"].flush_model(["order_ids", "state"])
+        self.env.cr.execute(
+            SQL(
+                """SELECT EXISTS(SELECT 1 FROM order_alert
+                                  WHERE order_id = ANY(%(ids)s) AND state IN %(states)s),
+                          EXISTS(SELECT 1 FROM order_alert_shortage_sale_order_rel rel
+                                   JOIN order_alert_shortage s ON s.id = rel.shortage_id
+                                  WHERE rel.order_id = ANY(%(ids)s) AND s.state = 'open')""",
+                ids=orders.ids,
+                states=OPEN_STATES,
+            )
+        )
+        return self.env.cr.fetchone()
 
     def action_view_alerts(self):
         self.ensure_one()

@@ -404,6 +404,8 @@ class OrderApprovalRule(models.Model):
     def _evaluate_orders(self, orders, full=False):
         """{order id: [evaluation of each rule of the order's company]}."""
         batch = evaluator.FactsBatch(orders)
+        if not self:  # no rule: no fact to gather
+            return {order.id: [] for order in orders}, batch
         result = {}
         for order in orders:
             facts = batch.facts(order)
