@@ -13,15 +13,7 @@ calendar the clock is the wall clock. The SLA scan needs two things fast:
 import bisect
 from datetime import timedelta
 
-import pytz
-
-
-def _aware(value):
-    return value if value.tzinfo else pytz.utc.localize(value)
-
-
-def _naive(value):
-    return value.astimezone(pytz.utc).replace(tzinfo=None) if value.tzinfo else value
+from odoo.addons.order_tracking.tools.sla import aware, naive_utc
 
 
 def threshold(calendar, now, hours):
@@ -30,10 +22,10 @@ def threshold(calendar, now, hours):
         return now
     if not calendar:
         return now - timedelta(hours=hours)
-    planned = calendar.plan_hours(-hours, _aware(now), compute_leaves=True)
+    planned = calendar.plan_hours(-hours, aware(now), compute_leaves=True)
     if not planned:  # a calendar without working time for years
         return now - timedelta(hours=hours)
-    return _naive(planned)
+    return naive_utc(planned)
 
 
 class WorkClock:
@@ -45,8 +37,8 @@ class WorkClock:
         self.end = end
         self.intervals = []
         if calendar:
-            found = calendar._work_intervals_batch(_aware(start), _aware(end))[False]
-            self.intervals = [(_naive(a), _naive(b)) for a, b, _meta in found if b > a]
+            found = calendar._work_intervals_batch(aware(start), aware(end))[False]
+            self.intervals = [(naive_utc(a), naive_utc(b)) for a, b, _meta in found if b > a]
         # cumulative working hours at the start of each interval
         self._starts = [a for a, _b in self.intervals]
         self._cumul = []

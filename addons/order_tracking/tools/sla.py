@@ -5,11 +5,13 @@ from datetime import timedelta
 import pytz
 
 
-def _aware(value):
+def aware(value):
+    """A naive UTC datetime made timezone-aware (aware ones unchanged)."""
     return value if value.tzinfo else pytz.utc.localize(value)
 
 
-def _naive_utc(value):
+def naive_utc(value):
+    """An aware datetime as naive UTC, the ORM's convention."""
     return value.astimezone(pytz.utc).replace(tzinfo=None) if value.tzinfo else value
 
 
@@ -27,7 +29,7 @@ def work_hours(calendar, start, end):
         return 0.0
     if not calendar:
         return wall_hours(start, end)
-    return calendar.get_work_hours_count(_aware(start), _aware(end), compute_leaves=True)
+    return calendar.get_work_hours_count(aware(start), aware(end), compute_leaves=True)
 
 
 def deadline(calendar, start, hours):
@@ -38,7 +40,7 @@ def deadline(calendar, start, hours):
         return False
     if not calendar:
         return start + timedelta(hours=hours)
-    planned = calendar.plan_hours(hours, _aware(start), compute_leaves=True)
+    planned = calendar.plan_hours(hours, aware(start), compute_leaves=True)
     if not planned:  # calendar without any working time in the next years
         return start + timedelta(hours=hours)
-    return _naive_utc(planned)
+    return naive_utc(planned)
