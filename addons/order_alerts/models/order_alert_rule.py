@@ -746,7 +746,9 @@ class OrderAlertRule(models.Model):
             "(so.tracking_stage_id IS NULL OR so.tracking_stage_id NOT IN %s)", tuple(pause_ids)
         )
 
-    def _scan_source_ship_date(self, bound, now):
+    def _promise_rows(self, conditions, tail=None):
+        """Open confirmed orders keyed by their promise (the entry of the
+        ship-date kinds), under ``conditions``; ``tail`` orders / limits."""
         promise = self._promise_sql()
         return SQL(
             """SELECT so.id AS order_id, so.company_id AS company_id,
@@ -757,54 +759,46 @@ class OrderAlertRule(models.Model):
                  FROM sale_order so
                 WHERE so.state = 'sale'
                   AND so.tracking_fulfilment IN %(open)s
-                  AND %(promise)s <= %(bound)s
                   AND %(not_paused)s
-                  AND %(scope)s""",
+                  AND %(scope)s
+                  AND %(conditions)s
+                  %(tail)s""",
             promise=promise,
             open=OPEN_FULFILMENT,
-            bound=bound,
             not_paused=self._not_paused(),
             scope=SQL(" AND ").join(self._scan_scope()),
+            conditions=SQL(" AND ").join(conditions),
+            tail=tail or SQL(""),
         )
+
+    def _scan_source_ship_date(self, bound, now):
+        return self._promise_rows([SQL("%s <= %s", self._promise_sql(), bound)])
 
     def _predict_query(self, now, last):
         promise = self._promise_sql()
-        return SQL(
-            """SELECT so.id AS order_id, so.company_id AS company_id,
-                      'promise:' || to_char(%(promise)s, 'YYYY-MM-DD HH24:MI:SS') AS entry_key,
-                      so.tracking_last_event_id AS entry_id,
-                      %(promise)s AS start_at,
-                      NULL::integer AS picking_id
-                 FROM sale_order so
-                WHERE so.state = 'sale'
-                  AND so.tracking_fulfilment IN %(open)s
-                  AND %(promise)s > %(now)s
-                  AND (so.tracking_short OR EXISTS (
+        key = SQL("'promise:' || to_char(%s, 'YYYY-MM-DD HH24:MI:SS')", promise)
+        return self._promise_rows(
+            [
+                SQL("%s > %s", promise, now),
+                SQL(
+                    """(so.tracking_short OR EXISTS (
                         SELECT 1 FROM stock_picking sp
                           JOIN stock_picking_type spt ON spt.id = sp.picking_type_id
                          WHERE sp.sale_id = so.id AND spt.code = 'outgoing'
                            AND sp.state NOT IN ('draft', 'done', 'cancel')
-                           AND sp.scheduled_date > %(promise)s))
-                  AND %(not_paused)s
-                  AND %(scope)s
-                  AND NOT EXISTS (
+                           AND sp.scheduled_date > %s))""",
+                    promise,
+                ),
+                SQL(
+                    """NOT EXISTS (
                         SELECT 1 FROM order_alert a
-                         WHERE a.rule_id = %(rule)s AND a.order_id = so.id
-                           AND a.stage_entry_key =
-                               'promise:' || to_char(%(promise)s, 'YYYY-MM-DD HH24:MI:SS'))
-                  AND (so.id, 'promise:' || to_char(%(promise)s, 'YYYY-MM-DD HH24:MI:SS'))
-                      > (%(last_id)s, %(last_key)s)
-             ORDER BY so.id
-                LIMIT %(limit)s""",
-            promise=promise,
-            open=OPEN_FULFILMENT,
-            now=now,
-            not_paused=self._not_paused(),
-            scope=SQL(" AND ").join(self._scan_scope()),
-            rule=self.id,
-            last_id=last[0],
-            last_key=last[1],
-            limit=self._scan_batch_size,
+                         WHERE a.rule_id = %s AND a.order_id = so.id AND a.stage_entry_key = %s)""",
+                    self.id,
+                    key,
+                ),
+                SQL("(so.id, %s) > (%s, %s)", key, last[0], last[1]),
+            ],
+            tail=SQL("ORDER BY so.id LIMIT %s", self._scan_batch_size),
         )
 
     def _scan_source_delivery_exception(self, bound, now):
