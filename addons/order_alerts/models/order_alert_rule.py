@@ -550,42 +550,42 @@ class OrderAlertRule(models.Model):
         source = self._scan_source(bound, now)
         if source is None:
             return 0
-        raised = 0
-        last = (0, "")
-        while True:
-            rows = self._scan_fetch(source, table, last)
-            if not rows:
-                break
-            last = (rows[-1]["order_id"], rows[-1]["entry_key"])
-            due = self._scan_filter(rows, now)
-            alerts = self._raise_alerts(due, now) if due else self.env["order.alert"]
-            if alerts is None:  # another worker is on this rule
-                break
-            raised += len(alerts)
-            if len(rows) < self._scan_batch_size:
-                break
-            if self._scan_commit() and not self._scan_lock():
-                break
-        return raised
+        return self._scan_in_batches(
+            lambda last: self._scan_fetch(source, table, last),
+            lambda rows: self._scan_filter(rows, now),
+            now,
+        )
 
     def _scan_predict(self, now):
+        Order = self.env["sale.order"].sudo()
+
+        def at_risk(rows):
+            risks = Order.browse([row["order_id"] for row in rows])._alert_ship_risk()
+            due = []
+            for row in rows:
+                risky, forecast = risks.get(row["order_id"], (False, False))
+                if risky:
+                    due.append(dict(row, step=0, due_at=forecast or False))
+            return due
+
+        return self._scan_in_batches(
+            lambda last: self._fetch(self._predict_query(now, last)), at_risk, now
+        )
+
+    def _scan_in_batches(self, fetch, pick_due, now):
+        """Raise alerts batch by batch: ``fetch(last)`` returns the next rows
+        after the key ``last``, ``pick_due(rows)`` the rows to alert on. Stops
+        when another worker holds the rule; commits between batches in cron."""
         raised = 0
         last = (0, "")
-        Order = self.env["sale.order"].sudo()
         while True:
-            rows = self._fetch(self._predict_query(now, last))
+            rows = fetch(last)
             if not rows:
                 break
             last = (rows[-1]["order_id"], rows[-1]["entry_key"])
-            orders = Order.browse([row["order_id"] for row in rows])
-            risks = orders._alert_ship_risk()
-            due = []
-            for row in rows:
-                at_risk, forecast = risks.get(row["order_id"], (False, False))
-                if at_risk:
-                    due.append(dict(row, step=0, due_at=forecast or False))
+            due = pick_due(rows)
             alerts = self._raise_alerts(due, now) if due else self.env["order.alert"]
-            if alerts is None:
+            if alerts is None:  # another worker is on this rule
                 break
             raised += len(alerts)
             if len(rows) < self._scan_batch_size:
