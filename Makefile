@@ -15,7 +15,7 @@ export TEST_DB DEMO_DB PYTHON
 
 LINT_DIRS := $(wildcard addons tests bench)
 
-.PHONY: help deps test demo bench i18n lint clean
+.PHONY: help deps test demo bench i18n lint readme clean
 
 help:
 	@echo "make demo   - install (or update) the add-ons with demo data in $(DEMO_DB) and serve http://localhost:8069"
@@ -23,7 +23,8 @@ help:
 	@echo "make deps   - install what is missing: PostgreSQL, Odoo 18, Python test tools, Chromium"
 	@echo "make bench  - benchmarks against plain Odoo in the same run (bench/README.md)"
 	@echo "make i18n   - re-export each add-on's .pot from $(TEST_DB) and merge it into zh_CN.po"
-	@echo "make lint   - ruff check $(LINT_DIRS)"
+	@echo "make lint   - ruff (check, format) on $(LINT_DIRS) and pylint-odoo (OCA mandatory checks) on addons/"
+	@echo "make readme - regenerate each add-on's README.md from its readme/ fragments"
 	@echo "make clean  - drop $(TEST_DB) and remove .test-logs/"
 
 deps:
@@ -50,9 +51,14 @@ i18n:
 	done
 
 lint:
-	@if [ -z "$(LINT_DIRS)" ]; then echo "nothing to lint"; \
-	elif ! $(PYTHON) -m ruff --version >/dev/null 2>&1; then echo "ruff is not installed: lint skipped (make deps installs it)"; \
-	else $(PYTHON) -m ruff check $(LINT_DIRS); fi
+	bash scripts/ensure_python_deps.sh >/dev/null
+	$(PYTHON) -m ruff check $(LINT_DIRS)
+	$(PYTHON) -m ruff format --check $(LINT_DIRS)
+	$(PYTHON) -m pylint --rcfile=.pylintrc $(wildcard addons/*/)
+	$(PYTHON) scripts/gen_readme.py --check
+
+readme:
+	$(PYTHON) scripts/gen_readme.py
 
 clean:
 	@if command -v psql >/dev/null 2>&1 && psql -X -q -d postgres -c 'select 1' >/dev/null 2>&1; then \

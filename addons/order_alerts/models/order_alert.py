@@ -53,7 +53,7 @@ class OrderAlert(models.Model):
         "order.alert.rule", required=True, readonly=True, index=True, ondelete="cascade"
     )
     order_id = fields.Many2one(
-        "sale.order", string="Order", required=True, readonly=True, index=True, ondelete="cascade"
+        "sale.order", required=True, readonly=True, index=True, ondelete="cascade"
     )
     company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
     kind = fields.Selection(KINDS, readonly=True)

@@ -102,7 +102,6 @@ class OrderAlertRule(models.Model):
         "the condition itself).",
     )
     date_field = fields.Char(
-        string="Date Field",
         help="Technical name of the sale order date or datetime field the custom "
         "clock starts from.",
     )
@@ -148,16 +147,14 @@ class OrderAlertRule(models.Model):
         domain=[("share", "=", False)],
         help="Alerts are shared out among these users, order by order.",
     )
-    group_id = fields.Many2one("res.groups", string="Group")
+    group_id = fields.Many2one("res.groups")
     action_activity = fields.Boolean(
-        string="Schedule Activity",
         default=True,
         help="A to-do for the responsible on the order (stock shortages: one "
         "to-do per product and warehouse listing every order waiting).",
     )
     activity_type_id = fields.Many2one(
         "mail.activity.type",
-        string="Activity Type",
         default=lambda self: self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False),
     )
     action_post = fields.Boolean(

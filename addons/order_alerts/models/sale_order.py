@@ -21,7 +21,7 @@ class SaleOrder(models.Model):
     )
 
     def init(self):
-        super().init()
+        result = super().init()
         # "orders in node X that entered it before T": one index range scan
         self.env.cr.execute(
             SQL(
@@ -38,6 +38,7 @@ class SaleOrder(models.Model):
                      AND tracking_fulfilment IN ('to_ship', 'short', 'ready', 'partial')"""
             )
         )
+        return result
 
     def _compute_alert_open(self):
         ids = [order_id for order_id in self.ids if isinstance(order_id, int)]

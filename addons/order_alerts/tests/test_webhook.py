@@ -21,6 +21,7 @@ class Receiver:
         self.replies = list(replies)
         self.delay = delay
         self.received = []
+        self.gave_up = 0
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -40,7 +41,7 @@ class Receiver:
                     self.end_headers()
                     self.wfile.write(payload)
                 except OSError:
-                    pass  # the client gave up (timeout)
+                    receiver.gave_up += 1  # the client gave up (timeout)
 
             def log_message(self, *args):
                 pass

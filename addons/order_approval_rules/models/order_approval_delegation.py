@@ -21,7 +21,6 @@ class OrderApprovalDelegation(models.Model):
     )
     delegate_id = fields.Many2one(
         "res.users",
-        string="Delegate",
         required=True,
         index=True,
         domain=[("share", "=", False)],

@@ -80,7 +80,7 @@ class OrderApprovalRequest(models.Model):
         string="Escalated To",
         readonly=True,
     )
-    requested_by_id = fields.Many2one("res.users", string="Requested By", readonly=True)
+    requested_by_id = fields.Many2one("res.users", readonly=True)
     requested_at = fields.Datetime(readonly=True, default=fields.Datetime.now)
     opened_at = fields.Datetime(
         string="Open Since", readonly=True, help="When the request's level opened."
@@ -89,7 +89,7 @@ class OrderApprovalRequest(models.Model):
     deadline = fields.Datetime(readonly=True, index=True)
     escalated = fields.Boolean(readonly=True, index=True)
     escalated_at = fields.Datetime(readonly=True)
-    decided_by_id = fields.Many2one("res.users", string="Decided By", readonly=True)
+    decided_by_id = fields.Many2one("res.users", readonly=True)
     delegated_from_id = fields.Many2one(
         "res.users",
         string="On Behalf Of",
@@ -306,7 +306,8 @@ class OrderApprovalRequest(models.Model):
             )
         return super().write(vals)
 
-    def unlink(self):
+    # approval rounds are never deleted (APR-5, APR-8): no super()
+    def unlink(self):  # pylint: disable=method-required-super
         raise UserError(
             self.env._(
                 "Approval requests are the order's approval history: they are never deleted."

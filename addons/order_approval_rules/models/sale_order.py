@@ -39,9 +39,7 @@ class SaleOrder(models.Model):
         tracking=True,
         help="Not required: no approval rule applies (checked again at confirmation).",
     )
-    approval_round = fields.Integer(
-        string="Approval Round", copy=False, readonly=True, help="Number of submissions."
-    )
+    approval_round = fields.Integer(copy=False, readonly=True, help="Number of submissions.")
     approval_request_ids = fields.One2many(
         "order.approval.request", "order_id", string="Approval Requests", readonly=True, copy=False
     )

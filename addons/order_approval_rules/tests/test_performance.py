@@ -79,7 +79,6 @@ class TestPerformance(ApprovalCase):
             f"{ms_each:.1f} ms"
         )
         _logger.info(message)
-        print(message)  # noqa: T201 - the measure is reported by the test run
         # 8 amounts up to 8,000; discounts above 1, 2, 3 %; product_b has no
         # stock; first order of the customer; every domain; credit is within
         self.assertEqual(matched, 8 + 3 + 5 + 5 + 5)

@@ -108,10 +108,11 @@ CREATE TRIGGER order_tracking_event_immutable
         self._chain_hashes(vals_list)
         return super().create(vals_list)
 
-    def write(self, vals):
+    # immutable by design (TRK-4): no super() — nothing may change or delete an event
+    def write(self, vals):  # pylint: disable=method-required-super
         raise UserError(self.env._("Status history cannot be changed: it is a permanent record."))
 
-    def unlink(self):
+    def unlink(self):  # pylint: disable=method-required-super
         raise UserError(self.env._("Status history cannot be deleted: it is a permanent record."))
 
     @api.model

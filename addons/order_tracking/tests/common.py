@@ -98,7 +98,7 @@ class OrderTrackingCase(TransactionCase):
             move.picked = True
         result = picking.button_validate()
         if isinstance(result, dict) and result.get("res_model") == "stock.backorder.confirmation":
-            wizard = Form(picking.env[result["res_model"]].with_context(result["context"])).save()
+            wizard = Form(picking.env[result["res_model"]].with_context(**result["context"])).save()
             if backorder:
                 wizard.process()
             else:
