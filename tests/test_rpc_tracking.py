@@ -83,7 +83,7 @@ class TestTrackingRpc(HttpCase, OrderTrackingCase):
         for method, args in (
             ("write", [[event_id], {"note": "forged"}]),
             ("unlink", [[event_id]]),
-            ("create", [{"order_id": order.id, "to_code": "done", "date": "2026-01-01 00:00:00"}]),
+            ("create", [{"order_id": order.id, "to_code": "done", "date": "2037-01-01 00:00:00"}]),
         ):
             with self.assertRaises(xmlrpc.client.Fault, msg=method):
                 self.call("order.tracking.event", method, *args)

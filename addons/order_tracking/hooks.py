@@ -1,4 +1,6 @@
 import logging
+from collections import defaultdict
+from datetime import datetime, time
 
 from odoo import fields
 from odoo.tools import SQL
@@ -40,9 +42,40 @@ def post_init_hook(env):
         )
 
 
-def _milestone_dates(order):
-    """(date, code, source) facts of one order, from its documents."""
-    created = min(filter(None, (order.create_date, order.date_order)))
+def _chatter_dates(env, model, ids):
+    """{record id: (first message date, last change of ``state`` date)} from the
+    chatter: message dates are business time (the Python clock of the moment),
+    unlike ``create_date`` / ``write_date``, which PostgreSQL's clock writes."""
+    dates = defaultdict(lambda: (None, None))
+    if not ids:
+        return dates
+    env.cr.execute(
+        SQL(
+            """SELECT m.res_id, MIN(m.date),
+                      MAX(m.date) FILTER (WHERE f.name = 'state')
+                 FROM mail_message m
+            LEFT JOIN mail_tracking_value v ON v.mail_message_id = m.id
+            LEFT JOIN ir_model_fields f ON f.id = v.field_id
+                WHERE m.model = %s AND m.res_id IN %s
+             GROUP BY m.res_id""",
+            model,
+            tuple(ids),
+        )
+    )
+    for res_id, first, last_state in env.cr.fetchall():
+        dates[res_id] = (first, last_state)
+    return dates
+
+
+def _at_day_start(day):
+    return datetime.combine(day, time.min) if day else None
+
+
+def _milestone_dates(order, chatter):
+    """(date, code, source) facts of one order, from its documents and its
+    chatter; never ``create_date`` / ``write_date`` (another clock)."""
+    first_message, state_changed = chatter[order._name][order.id]
+    created = min(filter(None, (first_message, order.date_order)))
     facts = [(created, "draft", (order._name, order.id, order.name))]
     if order.state in ("sale", "cancel") and order.date_order:
         facts.append((order.date_order, "to_ship", (order._name, order.id, order.name)))
@@ -56,15 +89,24 @@ def _milestone_dates(order):
         last = done[-1]
         facts.append((last.date_done, "shipped", (last._name, last.id, last.name)))
     invoices = order._tracking_customer_invoices().filtered(lambda m: m.state == "posted")
+    invoiced_at = None
     if invoices and order.tracking_billing == "invoiced":
-        last = invoices.sorted(lambda m: (m.create_date, m.id))[-1]
-        facts.append((last.create_date, "invoiced", (last._name, last.id, last.name)))
+        last = invoices.sorted(lambda m: (m.invoice_date or m.date, m.id))[-1]
+        posted_at = chatter[last._name][last.id][1]
+        invoiced_at = posted_at or _at_day_start(last.invoice_date or last.date)
+        facts.append((invoiced_at, "invoiced", (last._name, last.id, last.name)))
     if invoices and order.tracking_payment == "paid":
-        payments = invoices.matched_payment_ids.sorted(lambda p: (p.create_date, p.id))
+        payments = invoices.matched_payment_ids.sorted(lambda p: (p.date, p.id))
         last = payments[-1:] or invoices[-1:]
-        facts.append((last.write_date, "paid", (last._name, last.id, last.name)))
+        paid_on = _at_day_start(payments[-1:].date) if payments else invoiced_at
+        # a payment is dated by day: not before the invoice it pays
+        facts.append(
+            (max(filter(None, (paid_on, invoiced_at))), "paid", (last._name, last.id, last.name))
+        )
     if order.state == "cancel":
-        facts.append((order.write_date, "cancelled", (order._name, order.id, order.name)))
+        facts.append(
+            (state_changed or order.date_order, "cancelled", (order._name, order.id, order.name))
+        )
     return facts
 
 
@@ -73,6 +115,11 @@ def backfill_history(orders):
     Stage = orders.env["order.tracking.stage"]
     note = orders.env._("Reconstructed at installation from the order's documents.")
     vals_list = []
+    invoices = orders._tracking_customer_invoices()
+    chatter = {
+        "sale.order": _chatter_dates(orders.env, "sale.order", orders.ids),
+        "account.move": _chatter_dates(orders.env, "account.move", invoices.ids),
+    }
     for order in orders:
         stages = Stage._get_company_stages(order.company_id)
         by_code = {stage.code: stage for stage in stages}
@@ -80,14 +127,16 @@ def backfill_history(orders):
         current = order.tracking_stage_id
         facts = [
             fact
-            for fact in _milestone_dates(order)
+            for fact in _milestone_dates(order, chatter)
             if fact[1] in by_code
             and fact[0]
             and (current.code == "cancelled" or rank[fact[1]] <= rank.get(current.code, 0))
         ]
         facts.sort(key=lambda fact: (fact[0], rank[fact[1]]))
         if not facts or facts[-1][1] != current.code:
-            facts.append((fields.Datetime.now(), current.code, (order._name, order.id, order.name)))
+            # Done follows from the last fact; any other node has no known date
+            reached = facts[-1][0] if facts and current.code == "done" else fields.Datetime.now()
+            facts.append((reached, current.code, (order._name, order.id, order.name)))
         calendar = order._tracking_calendar()
         previous_stage, previous_date = Stage, None
         for date, code, source in facts:

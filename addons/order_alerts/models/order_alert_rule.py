@@ -149,6 +149,7 @@ class OrderAlertRule(models.Model):
     )
     group_id = fields.Many2one("res.groups")
     action_activity = fields.Boolean(
+        string="Schedule Activity",
         default=True,
         help="A to-do for the responsible on the order (stock shortages: one "
         "to-do per product and warehouse listing every order waiting).",
@@ -799,7 +800,7 @@ class OrderAlertRule(models.Model):
         )
 
     def _scan_source_delivery_exception(self, bound, now):
-        start = SQL("COALESCE(sp.date_done, sp.write_date)")
+        start = SQL("sp.delivery_exception_date")
         return SQL(
             """SELECT so.id AS order_id, so.company_id AS company_id,
                       'picking:' || sp.id AS entry_key,
@@ -812,7 +813,7 @@ class OrderAlertRule(models.Model):
                  JOIN stock_location src ON src.id = sp.location_id
                 WHERE so.state = 'sale'
                   AND (so.tracking_stage_code IS NULL OR so.tracking_stage_code NOT IN %(closed)s)
-                  AND %(start)s <= %(bound)s
+                  AND %(start)s IS NOT NULL AND %(start)s <= %(bound)s
                   AND (
                        (sp.delivery_exception AND sp.state != 'cancel')
                     OR (sp.state = 'cancel' AND spt.code = 'outgoing'

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 from .order_alert_rule import OPEN_FULFILMENT, OPEN_STATES
 
@@ -13,6 +13,36 @@ class StockPicking(models.Model):
         "went wrong with this delivery (damaged, lost, refused…).",
     )
     delivery_exception_note = fields.Char(string="Exception", copy=False, tracking=True)
+    delivery_exception_date = fields.Datetime(
+        string="Exception Since",
+        compute="_compute_delivery_exception_date",
+        store=True,
+        index="btree_not_null",
+        copy=False,
+        help="When this delivery became an exception (flagged, cancelled or "
+        "returned by the customer): the moment its alert clock starts.",
+    )
+
+    @api.depends("state", "delivery_exception", "location_id.usage", "picking_type_code")
+    def _compute_delivery_exception_date(self):
+        # the time of the fact, from the clock the scan compares with; kept
+        # while the delivery stays an exception
+        now = fields.Datetime.now()
+        for picking in self:
+            if picking._alert_is_exception():
+                picking.delivery_exception_date = picking.delivery_exception_date or now
+            else:
+                picking.delivery_exception_date = False
+
+    def _alert_is_exception(self):
+        """Flagged, cancelled (a delivery) or returned by the customer, whatever
+        the order's state: the facts whose time the exception clock starts at."""
+        self.ensure_one()
+        if self.delivery_exception and self.state != "cancel":
+            return True
+        if self.state == "cancel" and self.picking_type_code == "outgoing":
+            return True
+        return self.state == "done" and self.location_id.usage == "customer"
 
     def _alert_exception_reasons(self, labels=False):
         """Why this delivery of a sale order is an exception now (empty: it is not)."""

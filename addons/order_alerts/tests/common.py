@@ -1,5 +1,6 @@
 """Fixtures of the alert tests: a UTC working calendar (Mon-Fri 8-12,
-13-17) with a public holiday on Wednesday 2 December 2026, and builders.
+13-17) with a public holiday on Wednesday 2 December 2037 (a year whose
+calendar is 2026's, far from the day the tests were written), and builders.
 
 The calendar week used by the tests::
 
@@ -16,7 +17,7 @@ from odoo.tests import new_test_user
 
 from odoo.addons.order_tracking.tests.common import OrderTrackingCase
 
-MONDAY = "2026-11-30"
+MONDAY = "2037-11-30"
 
 
 class AlertCase(OrderTrackingCase):
@@ -29,8 +30,8 @@ class AlertCase(OrderTrackingCase):
                 "name": "Public holiday 公众假期",
                 "calendar_id": cls.calendar.id,
                 "resource_id": False,
-                "date_from": datetime(2026, 12, 2, 0, 0),
-                "date_to": datetime(2026, 12, 2, 23, 59, 59),
+                "date_from": datetime(2037, 12, 2, 0, 0),
+                "date_to": datetime(2037, 12, 2, 23, 59, 59),
                 "time_type": "leave",
             }
         )

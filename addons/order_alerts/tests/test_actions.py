@@ -22,8 +22,8 @@ class TestActions(AlertCase):
         self.assertEqual(
             rule.mail_template_id, self.env.ref("order_alerts.mail_template_order_alert")
         )
-        order = self.confirmed_order("2026-11-30 09:00:00")
-        self.scan(rule, "2026-11-30 14:05:00")
+        order = self.confirmed_order("2037-11-30 09:00:00")
+        self.scan(rule, "2037-11-30 14:05:00")
         alert = self.alerts(rule, order)
         # a to-do of the chosen type on the order, for the responsible
         self.assertRecordValues(
@@ -61,8 +61,8 @@ class TestActions(AlertCase):
             hours=4,
             user_ids=[Command.set((self.stock_manager | clerk).ids)],
         )
-        orders = [self.confirmed_order("2026-11-30 09:00:00") for _i in range(4)]
-        self.scan(rule, "2026-11-30 14:05:00")
+        orders = [self.confirmed_order("2037-11-30 09:00:00") for _i in range(4)]
+        self.scan(rule, "2037-11-30 14:05:00")
         assignees = self.alerts(rule).mapped("user_id")
         self.assertEqual(assignees, self.stock_manager | clerk)
         self.assertEqual(len(self.alerts(rule)), len(orders))
@@ -71,17 +71,17 @@ class TestActions(AlertCase):
         rule = self.make_rule(
             name="Quiet", stage_id=self.to_ship.id, hours=4, action_activity=False
         )
-        order = self.confirmed_order("2026-11-30 09:00:00")
-        self.scan(rule, "2026-11-30 14:05:00")
+        order = self.confirmed_order("2037-11-30 09:00:00")
+        self.scan(rule, "2037-11-30 14:05:00")
         self.assertTrue(self.alerts(rule, order))
         self.assertFalse(order.activity_ids)
 
     def test_archiving_a_rule_closes_its_alerts(self):
         rule = self.make_rule(name="Old", stage_id=self.to_ship.id, hours=4)
-        order = self.confirmed_order("2026-11-30 09:00:00")
-        self.scan(rule, "2026-11-30 14:05:00")
+        order = self.confirmed_order("2037-11-30 09:00:00")
+        self.scan(rule, "2037-11-30 14:05:00")
         alert = self.alerts(rule, order)
         rule.active = False
         self.assertEqual((alert.state, alert.resolution), ("resolved", "rule_disabled"))
         self.assertFalse(order.activity_ids)
-        self.assertEqual(self.scan(rule, "2026-12-10 14:05:00"), 0)
+        self.assertEqual(self.scan(rule, "2037-12-10 14:05:00"), 0)

@@ -43,15 +43,15 @@ class TestApprovalOverdue(AlertCase):
         return order
 
     def test_overdue_after_two_working_hours_then_cleared_when_it_leaves(self):
-        order = self.submit("2026-11-30 11:00:00")
+        order = self.submit("2037-11-30 11:00:00")
         # Mon 11-12 (1 h) + lunch + 13-14 (1 h)
-        self.assertEqual(self.scan(self.rule, "2026-11-30 13:55:00"), 0)
-        self.assertEqual(self.scan(self.rule, "2026-11-30 14:05:00"), 1)
+        self.assertEqual(self.scan(self.rule, "2037-11-30 13:55:00"), 0)
+        self.assertEqual(self.scan(self.rule, "2037-11-30 14:05:00"), 1)
         alert = self.alerts(self.rule, order)
         self.assertEqual(alert.group_id, self.env.ref("sales_team.group_sale_manager"))
         self.assertIn(alert.user_id, alert.group_id.users)
-        self.assertEqual(self.scan(self.rule, "2026-11-30 16:00:00"), 0)
-        with self.at("2026-11-30 16:00:00"):
+        self.assertEqual(self.scan(self.rule, "2037-11-30 16:00:00"), 0)
+        with self.at("2037-11-30 16:00:00"):
             order.write({"state": "draft"})  # rejected back to quotation
             self.env.flush_all()
         self.assertEqual(order.tracking_stage_code, "draft")
@@ -61,14 +61,14 @@ class TestApprovalOverdue(AlertCase):
     def test_hours_zero_uses_the_node_sla_and_works_without_approval_module(self):
         rule = self.make_rule(name="Approval SLA", kind="approval_overdue", hours=0)
         self.assertEqual(self.stage("to_approve").sla_hours, 8)
-        order = self.submit("2026-11-30 09:00:00")
+        order = self.submit("2037-11-30 09:00:00")
         # Mon 9-12, 13-17 (7 h) + Tue 8-9
-        self.assertEqual(self.scan(rule, "2026-12-01 08:55:00"), 0)
-        self.assertEqual(self.scan(rule, "2026-12-01 09:05:00"), 1)
+        self.assertEqual(self.scan(rule, "2037-12-01 08:55:00"), 0)
+        self.assertEqual(self.scan(rule, "2037-12-01 09:05:00"), 1)
         self.assertEqual(self.alerts(rule, order).due_at, order.tracking_deadline)
 
     def test_warning_at_eighty_percent(self):
         self.rule.warning_ratio = 0.5
-        order = self.submit("2026-11-30 09:00:00")
-        self.assertEqual(self.scan(self.rule, "2026-11-30 10:05:00"), 1)
+        order = self.submit("2037-11-30 09:00:00")
+        self.assertEqual(self.scan(self.rule, "2037-11-30 10:05:00"), 1)
         self.assertEqual(self.alerts(self.rule, order).level, "warning")

@@ -21,7 +21,7 @@ class TestConcurrentScans(TransactionCase):
         self.addCleanup(self.cleanup)
         self.ids = {}
         registry = self.registry
-        with freeze_time("2026-11-30 09:00:00"), registry.cursor() as cr:
+        with freeze_time("2037-11-30 09:00:00"), registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
             partner = env["res.partner"].create({"name": "Concurrency 并发测试"})
             order = env["sale.order"].create({"partner_id": partner.id})
@@ -76,7 +76,7 @@ class TestConcurrentScans(TransactionCase):
         return env["order.alert.rule"].run_scan(rule_ids=[self.ids["rule"]])
 
     def test_two_scans_at_the_same_moment(self):
-        with freeze_time("2026-12-07 12:00:00"):
+        with freeze_time("2037-12-07 12:00:00"):
             cr1, cr2 = self.registry.cursor(), self.registry.cursor()
             try:
                 first = self.scan(cr1)  # holds the rule's lock, not committed
@@ -96,7 +96,7 @@ class TestConcurrentScans(TransactionCase):
     def test_scan_on_an_old_snapshot_adds_no_duplicate(self):
         """Worker 2 started its transaction before worker 1 committed, then
         gets the lock: it cannot see the alert but the index refuses it."""
-        with freeze_time("2026-12-07 12:00:00"):
+        with freeze_time("2037-12-07 12:00:00"):
             cr1, cr2 = self.registry.cursor(), self.registry.cursor()
             try:
                 cr2.execute("SELECT count(*) FROM order_alert")  # snapshot taken
@@ -122,7 +122,7 @@ class TestConcurrentScans(TransactionCase):
             "escalation_level": 0,
             "severity": "medium",
             "state": "open",
-            "raised_at": datetime(2026, 12, 7, 12, 0),
+            "raised_at": datetime(2037, 12, 7, 12, 0),
         }
 
     def test_unique_index_two_inserts_same_transaction(self):

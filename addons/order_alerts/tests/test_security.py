@@ -13,8 +13,8 @@ class TestSecurity(AlertCase):
         cls.rule = cls.make_rule(name="To Ship 4 h", stage_id=cls.to_ship.id, hours=4)
 
     def raise_alert(self):
-        order = self.confirmed_order("2026-11-30 09:00:00")
-        self.scan(self.rule, "2026-11-30 14:05:00")
+        order = self.confirmed_order("2037-11-30 09:00:00")
+        self.scan(self.rule, "2037-11-30 14:05:00")
         return self.alerts(self.rule, order)
 
     def test_users_handle_alerts_but_do_not_configure_rules(self):

@@ -35,9 +35,9 @@ class TestStockShortage(AlertCase):
         return order
 
     def test_grouped_todos_close_by_themselves(self):
-        first = self.short_order("2026-11-30 09:00:00", [(self.rare, 3)])
-        second = self.short_order("2026-11-30 10:00:00", [(self.rare, 2), (self.rare_b, 1)])
-        self.assertEqual(self.scan(self.rule, "2026-11-30 10:30:00"), 2)
+        first = self.short_order("2037-11-30 09:00:00", [(self.rare, 3)])
+        second = self.short_order("2037-11-30 10:00:00", [(self.rare, 2), (self.rare_b, 1)])
+        self.assertEqual(self.scan(self.rule, "2037-11-30 10:30:00"), 2)
         todo_a = self.Shortage.search([("product_id", "=", self.rare.id)])
         todo_b = self.Shortage.search([("product_id", "=", self.rare_b.id)])
         self.assertRecordValues(
@@ -65,11 +65,11 @@ class TestStockShortage(AlertCase):
         self.assertIn(second.name, str(todo_a.activity_ids.note))
         self.assertFalse((first | second).activity_ids, "no to-do per order")
         # scanning again changes nothing
-        self.assertEqual(self.scan(self.rule, "2026-11-30 11:00:00"), 0)
+        self.assertEqual(self.scan(self.rule, "2037-11-30 11:00:00"), 0)
         self.assertEqual(len(self.Shortage.search([("state", "=", "open")])), 2)
         self.assertEqual(len(todo_a.activity_ids), 1)
         # the valves arrive: both orders get them, the valve to-do closes
-        with self.at("2026-11-30 14:00:00"):
+        with self.at("2037-11-30 14:00:00"):
             self.receive(self.rare, 10)
             self.env.flush_all()
         self.assertEqual(first.tracking_stage_code, "ready")
@@ -81,7 +81,7 @@ class TestStockShortage(AlertCase):
         self.assertEqual(alert_first.state, "resolved")
         self.assertEqual(alert_first.time_to_clear, 3.5)
         self.assertEqual(alert_second.state, "open", "still short of gaskets")
-        with self.at("2026-11-30 15:00:00"):
+        with self.at("2037-11-30 15:00:00"):
             self.receive(self.rare_b, 10)
             self.env.flush_all()
         self.assertEqual(second.tracking_stage_code, "ready")
@@ -89,11 +89,11 @@ class TestStockShortage(AlertCase):
         self.assertEqual(alert_second.state, "resolved")
 
     def test_later_order_joins_the_open_todo(self):
-        first = self.short_order("2026-11-30 09:00:00", [(self.rare, 3)])
-        self.scan(self.rule, "2026-11-30 09:30:00")
+        first = self.short_order("2037-11-30 09:00:00", [(self.rare, 3)])
+        self.scan(self.rule, "2037-11-30 09:30:00")
         todo = self.Shortage.search([("product_id", "=", self.rare.id)])
-        second = self.short_order("2026-11-30 10:00:00", [(self.rare, 4)])
-        self.scan(self.rule, "2026-11-30 10:30:00")
+        second = self.short_order("2037-11-30 10:00:00", [(self.rare, 4)])
+        self.scan(self.rule, "2037-11-30 10:30:00")
         self.assertEqual(self.Shortage.search([("product_id", "=", self.rare.id)]), todo)
         self.assertEqual(todo.order_ids, first | second)
         self.assertEqual(todo.missing_qty, 7.0)
@@ -102,7 +102,7 @@ class TestStockShortage(AlertCase):
 
     def test_delay_before_alerting(self):
         self.rule.hours = 2
-        order = self.short_order("2026-11-30 09:00:00", [(self.rare, 3)])
-        self.assertEqual(self.scan(self.rule, "2026-11-30 10:55:00"), 0)
-        self.assertEqual(self.scan(self.rule, "2026-11-30 11:05:00"), 1)
+        order = self.short_order("2037-11-30 09:00:00", [(self.rare, 3)])
+        self.assertEqual(self.scan(self.rule, "2037-11-30 10:55:00"), 0)
+        self.assertEqual(self.scan(self.rule, "2037-11-30 11:05:00"), 1)
         self.assertEqual(self.alerts(self.rule, order).stage_entry_id, order.tracking_last_event_id)

@@ -30,8 +30,8 @@ class TestViews(AlertCase, TranslationCheckMixin):
             rule_form.hours = 6
             rule_form.responsible_type = "salesperson"
         rule = rule_form.record
-        order = self.confirmed_order("2026-11-30 09:00:00")
-        self.scan(rule, "2026-12-01 09:00:00")
+        order = self.confirmed_order("2037-11-30 09:00:00")
+        self.scan(rule, "2037-12-01 09:00:00")
         action = order.action_view_alerts()
         self.assertEqual(action["res_model"], "order.alert")
         self.assertEqual(self.Alert.search(action["domain"]), self.alerts(rule, order))

@@ -72,8 +72,8 @@ class TestWebhook(AlertCase):
         self.Log = self.env["order.alert.webhook.log"]
 
     def raise_one(self):
-        order = self.confirmed_order("2026-11-30 09:00:00")
-        self.assertEqual(self.scan(self.rule, "2026-11-30 14:05:00"), 1)
+        order = self.confirmed_order("2037-11-30 09:00:00")
+        self.assertEqual(self.scan(self.rule, "2037-11-30 14:05:00"), 1)
         log = self.Log.search([("rule_id", "=", self.rule.id)])
         self.assertEqual(len(log), 1)
         return order, log
@@ -119,19 +119,19 @@ class TestWebhook(AlertCase):
     def test_failure_is_retried_with_backoff_and_logged(self):
         self.receiver.replies = [500, 502, 200]
         _order, log = self.raise_one()
-        with self.at("2026-11-30 14:06:00"):
+        with self.at("2037-11-30 14:06:00"):
             log._deliver()
         self.assertRecordValues(
             log, [{"state": "pending", "attempts": 1, "status_code": 500, "error": "HTTP 500"}]
         )
-        self.assertEqual(log.next_retry, datetime(2026, 11, 30, 14, 7), "first retry after 1 min")
-        with self.at("2026-11-30 14:06:30"):
+        self.assertEqual(log.next_retry, datetime(2037, 11, 30, 14, 7), "first retry after 1 min")
+        with self.at("2037-11-30 14:06:30"):
             self.assertEqual(self.Log._cron_retry(), 0, "not before its time")
-        with self.at("2026-11-30 14:08:00"):
+        with self.at("2037-11-30 14:08:00"):
             self.assertEqual(self.Log._cron_retry(), 1)
         self.assertEqual((log.state, log.attempts, log.status_code), ("pending", 2, 502))
-        self.assertEqual(log.next_retry, datetime(2026, 11, 30, 14, 13), "then after 5 min")
-        with self.at("2026-11-30 16:00:00"):
+        self.assertEqual(log.next_retry, datetime(2037, 11, 30, 14, 13), "then after 5 min")
+        with self.at("2037-11-30 16:00:00"):
             self.Log._cron_retry()
         self.assertEqual((log.state, log.attempts, log.status_code), ("sent", 3, 200))
         self.assertEqual(len(log.history.splitlines()), 3, "every attempt is logged")
@@ -141,10 +141,10 @@ class TestWebhook(AlertCase):
         self.receiver.replies = [500]
         _order, log = self.raise_one()
         for minute in ("14:06", "15:00", "18:00"):
-            with self.at(f"2026-11-30 {minute}:00"):
+            with self.at(f"2037-11-30 {minute}:00"):
                 self.Log._cron_retry()
         self.assertEqual((log.state, log.attempts), ("failed", 3))
-        with self.at("2026-12-01 18:00:00"):
+        with self.at("2037-12-01 18:00:00"):
             self.assertEqual(self.Log._cron_retry(), 0)
         log.action_retry()
         self.assertEqual(log.attempts, 4)
@@ -181,16 +181,16 @@ class TestWebhook(AlertCase):
 
     def test_no_webhook_no_log(self):
         self.rule.webhook_url = False
-        order = self.confirmed_order("2026-11-30 09:00:00")
-        self.scan(self.rule, "2026-11-30 14:05:00")
+        order = self.confirmed_order("2037-11-30 09:00:00")
+        self.scan(self.rule, "2037-11-30 14:05:00")
         self.assertTrue(self.alerts(self.rule, order))
         self.assertFalse(self.Log.search([("rule_id", "=", self.rule.id)]))
         self.assertNotIn(POSTCOMMIT_KEY, self.env.cr.postcommit.data)
 
     def test_many_alerts_one_callback(self):
         for _i in range(3):
-            self.confirmed_order("2026-11-30 09:00:00")
-        self.scan(self.rule, "2026-11-30 14:05:00")
+            self.confirmed_order("2037-11-30 09:00:00")
+        self.scan(self.rule, "2037-11-30 14:05:00")
         self.assertEqual(len(self.env.cr.postcommit.data[POSTCOMMIT_KEY]), 3)
         self.run_postcommit()
         self.assertEqual(len(self.receiver.received), 3)

@@ -111,24 +111,24 @@ class TestEscalation(ApprovalCase):
         cls.Request = cls.env["order.approval.request"]
 
     def test_deadline_runs_on_working_hours(self):
-        with freeze_time("2026-03-06 16:00:00"):  # Friday, one working hour left
+        with freeze_time("2037-03-06 16:00:00"):  # Friday, one working hour left
             order = self.submit(self.quote(2000))
         request = order.approval_request_ids
-        self.assertEqual(request.deadline, datetime(2026, 3, 9, 9, 0))  # Monday 09:00
+        self.assertEqual(request.deadline, datetime(2037, 3, 9, 9, 0))  # Monday 09:00
         self.assertAlmostEqual(
             sla.work_hours(self.calendar, request.opened_at, request.deadline), 2.0
         )
 
     def test_escalation_after_the_sla_is_idempotent(self):
-        with freeze_time("2026-03-02 08:00:00"):  # Monday
+        with freeze_time("2037-03-02 08:00:00"):  # Monday
             order = self.submit(self.quote(2000))
         request = order.approval_request_ids
-        self.assertEqual(request.deadline, datetime(2026, 3, 2, 10, 0))
-        with freeze_time("2026-03-02 09:59:00"):
+        self.assertEqual(request.deadline, datetime(2037, 3, 2, 10, 0))
+        with freeze_time("2037-03-02 09:59:00"):
             self.assertEqual(self.Request._cron_escalate(), 0)
             self.assertFalse(request.escalated)
         messages_before = len(order.message_ids)
-        with freeze_time("2026-03-02 10:01:00"):
+        with freeze_time("2037-03-02 10:01:00"):
             self.assertEqual(self.Request._cron_escalate(), 1)
             self.assertEqual(self.Request._cron_escalate(), 0, "a second pass changes nothing")
         self.assertTrue(request.escalated)
@@ -145,10 +145,10 @@ class TestEscalation(ApprovalCase):
 
     def test_no_escalation_without_sla(self):
         self.rule.sla_hours = 0
-        with freeze_time("2026-03-02 08:00:00"):
+        with freeze_time("2037-03-02 08:00:00"):
             order = self.submit(self.quote(2000))
         self.assertFalse(order.approval_request_ids.deadline)
-        with freeze_time("2026-04-02 08:00:00"):
+        with freeze_time("2037-04-02 08:00:00"):
             self.assertEqual(self.Request._cron_escalate(), 0)
 
     def test_cron_record_runs(self):

@@ -1,3 +1,4 @@
+from . import account_move
 from . import order_tracking_stage
 from . import order_tracking_demo
 from . import order_tracking_event

@@ -33,7 +33,8 @@ SCENARIOS = [
     ("draft", 5, 2),
     ("waiting_stock", 4, 6),
     ("to_ship", 2, 1),
-    ("ready", 5, 4),
+    ("ready", 5, 4),  # waiting for the quality inspection, where one is set up
+    ("inspected", 3, 3),
     ("partially_shipped", 3, 8),
     ("shipped", 4, 9),
     ("delivered", 3, 12),
@@ -147,7 +148,10 @@ class OrderTrackingDemo(models.AbstractModel):
             order.mapped("tracking_stage_id")
             if target == "to_ship":
                 order.warehouse_id.out_type_id.reservation_method = "at_confirm"
-        if target in ("to_ship", "ready", "waiting_stock", "cancelled"):
+        if target != "ready":
+            with at(2):
+                self._pass_inspection(order)
+        if target in ("to_ship", "ready", "inspected", "waiting_stock", "cancelled"):
             if target == "cancelled":
                 with at(20):
                     order._action_cancel()
@@ -168,6 +172,14 @@ class OrderTrackingDemo(models.AbstractModel):
         with at(24):
             self._invoice_and_pay(order, pay=target == "done")
         return order
+
+    @api.model
+    def _pass_inspection(self, order):
+        """Pass the order's manual checkpoint, if it waits at one (demo data
+        may configure a quality inspection)."""
+        if order.tracking_checkpoint_id and order.tracking_checkpoint_id.is_standard is False:
+            order.action_pass_checkpoint(order.tracking_checkpoint_id.code, note="合格 Passed")
+            order.mapped("tracking_stage_id")
 
     @api.model
     def _ship(self, order, partial=False):

@@ -22,6 +22,11 @@ STANDARD_ORDER = (
 )
 # Nodes an order cannot do without.
 REQUIRED_CODES = ("draft", "to_ship", "done", "cancelled")
+# The facts a checkpoint can hold, and the nodes each of them moves an order to.
+HOLDABLE_FACTS = {
+    "delivery": ("partially_shipped", "shipped"),
+    "invoice": ("invoiced",),
+}
 
 
 class OrderTrackingStage(models.Model):
@@ -68,6 +73,14 @@ class OrderTrackingStage(models.Model):
         "mail.template",
         string="Customer E-mail Template",
         domain=[("model", "=", "sale.order")],
+    )
+    hold_fact = fields.Selection(
+        [("delivery", "Delivery validation"), ("invoice", "Invoice posting")],
+        string="Holds",
+        help="A manual checkpoint can also hold the next fact: until an order has "
+        "passed it, its deliveries cannot be validated (e.g. quality inspection "
+        "before shipping) or its invoices cannot be posted. Empty: the checkpoint "
+        "only tracks.",
     )
     fold = fields.Boolean(string="Folded in Kanban")
     pause_sla = fields.Boolean(
@@ -172,6 +185,31 @@ class OrderTrackingStage(models.Model):
                     self.env._(
                         "The node “%(name)s” cannot be archived: every order needs it.",
                         name=stage.name,
+                    )
+                )
+
+    @api.constrains("hold_fact", "trigger_mode", "sequence", "active")
+    def _check_hold_fact(self):
+        for stage in self.filtered("hold_fact"):
+            if stage.trigger_mode != "manual":
+                raise ValidationError(
+                    self.env._(
+                        "Only a manual checkpoint can hold a fact: set “%(name)s” to manual.",
+                        name=stage.name,
+                    )
+                )
+            if not stage.active:
+                continue
+            stages = self._get_company_stages(stage.company_id)
+            codes = HOLDABLE_FACTS[stage.hold_fact]
+            first = stages.filtered(lambda s, codes=codes: s.code in codes)[:1]
+            if first and (stage.sequence, stage.id) >= (first.sequence, first.id):
+                raise ValidationError(
+                    self.env._(
+                        "“%(name)s” holds a fact that moves orders to “%(next)s”: place it "
+                        "before that node, or no order could ever reach it.",
+                        name=stage.name,
+                        next=first.name,
                     )
                 )
 

@@ -357,21 +357,31 @@ class SaleOrder(models.Model):
         self.ensure_one()
         return "cancelled" if self.state == "cancel" else False
 
+    def _tracking_checkpoint_holds(self, stage):
+        """Whether the manual node ``stage`` is a task that holds the order
+        *at* it until passed (TRK-2): custom checkpoints (quality inspection,
+        gift approval) are; once passed they step aside and the order shows
+        the node its facts have reached (an inspected order waits in Ready
+        for the warehouse again). A standard node switched to manual (e.g.
+        Done closed by hand, 归档) names a fact, not a task: the order stays
+        in the node before it until it is passed, then is in it. Override to
+        change either."""
+        return not stage.is_standard
+
     def _tracking_steps(self, stages, milestones):
         self.ensure_one()
         default = (engine.PROGRESS, lambda o: True)
+        passed = self.tracking_passed_stage_ids
         for stage in stages:
             if stage.code == "cancelled":
                 continue
             kind, milestone = milestones.get(stage.code, default)
             state = milestone(self)
-            if (
-                state
-                and kind == engine.PROGRESS
-                and stage.trigger_mode == "manual"
-                and stage not in self.tracking_passed_stage_ids
-            ):
-                state = False
+            if kind == engine.PROGRESS and stage.trigger_mode == "manual":
+                if self._tracking_checkpoint_holds(stage):
+                    kind, state = engine.CHECKPOINT, (None if stage in passed else state)
+                elif state and stage not in passed:
+                    state = False
             yield stage, kind, state
 
     def _tracking_resolve(self, stages, milestones=None):
@@ -421,7 +431,7 @@ class SaleOrder(models.Model):
             pickings = self.picking_ids.filtered(lambda p: p.state == "done")
             if code in ("to_ship", "waiting_stock", "ready") or not pickings:
                 pickings = self.picking_ids
-            picking = pickings.sorted(lambda p: (p.date_done or p.create_date, p.id))[-1:]
+            picking = pickings.sorted(lambda p: (p.date_done or p.scheduled_date, p.id))[-1:]
             if picking:
                 return picking._name, picking.id, picking.name
         if code in ("invoiced", "paid"):
@@ -441,10 +451,18 @@ class SaleOrder(models.Model):
         notes = dict(self.env.context.get("tracking_notes") or ())
         forced_source = self.env.context.get("tracking_source")
         vals_list = []
+        # orders changed together mostly share a calendar, an entry time and a
+        # node: one calendar computation for each distinct case, not per order
+        work_hours = {}
+        deadlines = {}
         for order, previous, stage in transitions:
             calendar = order._tracking_calendar()
             entered = order.tracking_last_event_id.date
             source = forced_source or order._tracking_event_source(stage.code)
+            if (calendar, entered) not in work_hours:
+                work_hours[calendar, entered] = sla.work_hours(calendar, entered, now)
+            if (calendar, stage.sla_hours) not in deadlines:
+                deadlines[calendar, stage.sla_hours] = sla.deadline(calendar, now, stage.sla_hours)
             vals_list.append(
                 {
                     "order_id": order.id,
@@ -460,8 +478,8 @@ class SaleOrder(models.Model):
                     "source_name": source[2],
                     "note": notes.get(order.id) or False,
                     "hours_in_previous": sla.wall_hours(entered, now),
-                    "work_hours_in_previous": sla.work_hours(calendar, entered, now),
-                    "deadline": sla.deadline(calendar, now, stage.sla_hours),
+                    "work_hours_in_previous": work_hours[calendar, entered],
+                    "deadline": deadlines[calendar, stage.sla_hours],
                 }
             )
         events = self.env["order.tracking.event"].sudo().create(vals_list)
@@ -694,10 +712,64 @@ class SaleOrder(models.Model):
         self._tracking_sync(notes={order.id: note for order in self if note})
         return True
 
+    def _tracking_holding_checkpoints(self, fact):
+        """The manual checkpoints not passed yet that hold ``fact``
+        ('delivery', 'invoice') on this order."""
+        self.ensure_one()
+        if self.state == "cancel":
+            return self.env["order.tracking.stage"]
+        stages = self.env["order.tracking.stage"]._get_company_stages(self.company_id)
+        return stages.filtered(
+            lambda s: (
+                s.hold_fact == fact
+                and s.trigger_mode == "manual"
+                and s not in self.tracking_passed_stage_ids
+            )
+        )
+
+    def _tracking_check_fact_allowed(self, fact):
+        """Raise a UserError naming the checkpoint and who may pass it when a
+        checkpoint not passed yet holds ``fact`` on one of the orders."""
+        for order in self:
+            stage = order._tracking_holding_checkpoints(fact)[:1]
+            if not stage:
+                continue
+            if stage.group_id:
+                who = self.env._(
+                    "Members of “%(group)s” or an Order Tracking manager can pass it.",
+                    group=stage.group_id.display_name,
+                )
+            else:
+                who = self.env._("Any Order Tracking user can pass it.")
+            if fact == "invoice":
+                message = self.env._(
+                    "The invoice of %(order)s cannot be posted yet: the order must first "
+                    "pass the checkpoint “%(node)s”. %(who)s",
+                    order=order.name,
+                    node=stage.name,
+                    who=who,
+                )
+            else:
+                message = self.env._(
+                    "The delivery of %(order)s cannot be validated yet: the order must "
+                    "first pass the checkpoint “%(node)s”. %(who)s",
+                    order=order.name,
+                    node=stage.name,
+                    who=who,
+                )
+            raise UserError(message)
+
     def _tracking_check_checkpoint(self, stage):
         """Raise unless the current user may pass ``stage`` on this order now."""
         self.ensure_one()
         user = self.env.user
+        if not user.has_group("order_tracking.order_tracking_group_user"):
+            raise AccessError(
+                self.env._(
+                    "Only Order Tracking users may pass the checkpoint “%(node)s”.",
+                    node=stage.name,
+                )
+            )
         if stage.group_id and not (
             stage.group_id in user.groups_id
             or user.has_group("order_tracking.order_tracking_group_manager")

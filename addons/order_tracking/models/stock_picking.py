@@ -11,3 +11,13 @@ class StockPicking(models.Model):
         if orders:
             orders.sudo().write({"tracking_reservation_tried": True})
         return super().action_assign()
+
+    def _action_done(self):
+        """A manual checkpoint that holds deliveries (quality inspection before
+        shipping) refuses the validation of the order's delivery to the
+        customer until it is passed. Internal steps (pick, pack) and returns
+        are never held."""
+        self.filtered(
+            lambda p: p.sale_id and p.location_dest_id.usage == "customer"
+        ).sale_id._tracking_check_fact_allowed("delivery")
+        return super()._action_done()

@@ -1,6 +1,6 @@
 from odoo.tests import BaseCase, tagged
 
-from ..tools.engine import BLOCKING, PROGRESS, resolve
+from ..tools.engine import BLOCKING, CHECKPOINT, PROGRESS, resolve
 
 
 @tagged("post_install", "-at_install")
@@ -36,3 +36,30 @@ class TestEngine(BaseCase):
 
     def test_all_met_reaches_the_last_node(self):
         self.assertEqual(resolve([("a", PROGRESS, True), ("z", PROGRESS, True)]), ("z", None))
+
+    def test_checkpoint_holds_the_order_at_it_once_reached(self):
+        steps = [
+            ("a", PROGRESS, True),
+            ("qc", CHECKPOINT, True),
+            ("b", PROGRESS, True),
+        ]
+        # the later fact already holds: the order still waits at the checkpoint
+        self.assertEqual(resolve(steps), ("qc", "qc"))
+
+    def test_checkpoint_not_reached_yet_is_the_pending_node(self):
+        steps = [
+            ("a", PROGRESS, True),
+            ("qc", CHECKPOINT, False),
+            ("b", PROGRESS, True),
+        ]
+        self.assertEqual(resolve(steps), ("a", "qc"))
+        steps[1] = ("qc", CHECKPOINT, None)
+        self.assertEqual(resolve(steps), ("b", None))
+
+    def test_walk_stops_before_a_checkpoint_it_does_not_reach(self):
+        steps = [
+            ("a", PROGRESS, True),
+            ("b", PROGRESS, False),
+            ("qc", CHECKPOINT, True),
+        ]
+        self.assertEqual(resolve(steps), ("a", "b"))

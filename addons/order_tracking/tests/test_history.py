@@ -110,11 +110,11 @@ class TestHistory(OrderTrackingCase):
         on the standard 40-hour week calendar (UTC, 8-12 and 13-17): 1 + 2 = 3."""
         calendar = self.env["resource.calendar"].create({"name": "Standard 40h UTC", "tz": "UTC"})
         self.company.resource_calendar_id = calendar
-        with freeze_time("2026-11-20 16:00:00"):  # a Friday
+        with freeze_time("2037-11-20 16:00:00"):  # a Friday
             order = self.create_order([(self.product, 1)])
             order.action_confirm()
             self.assertEqual(order.tracking_stage_code, "ready")
-        with freeze_time("2026-11-23 10:00:00"):  # the Monday after
+        with freeze_time("2037-11-23 10:00:00"):  # the Monday after
             self.ship_all(order)
             self.assertEqual(order.tracking_stage_code, "shipped")
         event = order.tracking_event_ids.sorted("id")[-1]
@@ -125,14 +125,14 @@ class TestHistory(OrderTrackingCase):
         calendar = self.env["resource.calendar"].create({"name": "Std UTC", "tz": "UTC"})
         self.company.resource_calendar_id = calendar
         self.stage("ready").sla_hours = 4
-        with freeze_time("2026-11-20 15:00:00"):  # Friday 15:00: 2 h left that day
+        with freeze_time("2037-11-20 15:00:00"):  # Friday 15:00: 2 h left that day
             order = self.create_order([(self.product, 1)])
             order.action_confirm()
             self.assertEqual(order.tracking_stage_code, "ready")
-            self.assertEqual(order.tracking_entered_at, datetime(2026, 11, 20, 15, 0))
-            self.assertEqual(order.tracking_deadline, datetime(2026, 11, 23, 10, 0))
+            self.assertEqual(order.tracking_entered_at, datetime(2037, 11, 20, 15, 0))
+            self.assertEqual(order.tracking_deadline, datetime(2037, 11, 23, 10, 0))
             self.assertFalse(order.tracking_late)
-        with freeze_time("2026-11-23 10:30:00"):
+        with freeze_time("2037-11-23 10:30:00"):
             order.invalidate_recordset(["tracking_late"])
             self.assertTrue(order.tracking_late)
             late = self.env["sale.order"].search([("tracking_late", "=", True)])

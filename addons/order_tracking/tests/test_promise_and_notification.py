@@ -13,19 +13,19 @@ class TestPromiseAndNotification(OrderTrackingCase):
         cls.set_stock(cls.product, 100)
 
     def test_promise_ledger_keeps_original_and_every_repromise(self):
-        order = self.create_order([(self.product, 1)], commitment_date=datetime(2026, 12, 1, 8, 0))
+        order = self.create_order([(self.product, 1)], commitment_date=datetime(2037, 12, 1, 8, 0))
         self.assertFalse(order.tracking_promise_ids, "a quotation promises nothing yet")
         order.action_confirm()
-        self.assertEqual(order.tracking_promise_original, datetime(2026, 12, 1, 8, 0))
+        self.assertEqual(order.tracking_promise_original, datetime(2037, 12, 1, 8, 0))
         order.with_context(tracking_promise_reason="Supplier late 供应商延误").write(
-            {"commitment_date": datetime(2026, 12, 5, 8, 0)}
+            {"commitment_date": datetime(2037, 12, 5, 8, 0)}
         )
-        order.write({"commitment_date": datetime(2026, 12, 5, 8, 0)})  # no change, no entry
-        self.assertEqual(order.tracking_promise_original, datetime(2026, 12, 1, 8, 0))
-        self.assertEqual(order.tracking_promise_latest, datetime(2026, 12, 5, 8, 0))
+        order.write({"commitment_date": datetime(2037, 12, 5, 8, 0)})  # no change, no entry
+        self.assertEqual(order.tracking_promise_original, datetime(2037, 12, 1, 8, 0))
+        self.assertEqual(order.tracking_promise_latest, datetime(2037, 12, 5, 8, 0))
         repromise = order.tracking_promise_ids.sorted("id")[-1]
         self.assertEqual(repromise.kind, "repromise")
-        self.assertEqual(repromise.previous_date, datetime(2026, 12, 1, 8, 0))
+        self.assertEqual(repromise.previous_date, datetime(2037, 12, 1, 8, 0))
         self.assertEqual(repromise.reason, "Supplier late 供应商延误")
         self.assertEqual(len(order.tracking_promise_ids), 2)
 
