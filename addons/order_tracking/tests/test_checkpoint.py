@@ -124,6 +124,27 @@ class TestCheckpoint(OrderTrackingCase):
         self.assertEqual(picking.state, "done")
         self.assertEqual(order.tracking_stage_code, "shipped")
 
+    def test_warehouse_user_who_cannot_read_the_order_is_held_too(self):
+        """The hold is a system check: a stock manager whose sales rights stop
+        at their own orders gets the checkpoint's message, not an access error,
+        and validates once it is passed (as in Odoo's own sale_stock tests)."""
+        keeper = new_test_user(
+            self.env,
+            login="ot_keeper",
+            groups="stock.group_stock_manager,sales_team.group_sale_salesman",
+        )
+        self.inspection.hold_fact = "delivery"
+        order = self.create_order([(self.product, 2)])
+        order.action_confirm()
+        picking = order.picking_ids.with_user(keeper)
+        with self.assertRaises(AccessError):
+            order.with_user(keeper).check_access("read")
+        with self.assertRaisesRegex(UserError, "Quality Inspection"):
+            self.validate(picking)
+        order.with_user(self.inspector).action_pass_checkpoint("quality_check")
+        self.validate(picking)
+        self.assertEqual(picking.state, "done")
+
     def test_holding_checkpoint_refuses_the_invoice_until_passed(self):
         billing = self.env["order.tracking.stage"].create(
             {
