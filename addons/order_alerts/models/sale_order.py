@@ -2,7 +2,7 @@ from odoo import fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from .order_alert_rule import OPEN_FULFILMENT, OPEN_STATES
+from ..tools.definitions import OPEN_FULFILMENT, OPEN_STATES
 
 
 class SaleOrder(models.Model):

@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from .order_alert_rule import OPEN_FULFILMENT, OPEN_STATES
+from ..tools.definitions import OPEN_FULFILMENT, OPEN_STATES
 
 
 class StockPicking(models.Model):

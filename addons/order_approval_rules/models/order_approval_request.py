@@ -1,5 +1,3 @@
-from collections import defaultdict
-
 from markupsafe import Markup
 
 from odoo import api, fields, models
@@ -28,6 +26,7 @@ class OrderApprovalRequest(models.Model):
     """
 
     _name = "order.approval.request"
+    _inherit = ["order.approval.followup"]
     _description = "Order Approval Request"
     _order = "order_id, round desc, level, id"
 
@@ -430,77 +429,6 @@ class OrderApprovalRequest(models.Model):
             if delegates - request.delegate_ids:
                 request.write({"delegate_ids": [fields.Command.link(u.id) for u in delegates]})
 
-    def _schedule_activities(self, users, note=None):
-        """One approval activity per order and user, linked to every request
-        of that order the user has to decide (an existing one is extended)."""
-        Activity = self.env["mail.activity"].sudo()
-        activity_type = self.env.ref("order_approval_rules.mail_activity_type_approval")
-        wanted = defaultdict(lambda: self.browse())
-        for request in self:
-            excluded = request.order_id.user_id | request.requested_by_id
-            deciders = request.approver_ids | request.delegate_ids | request.escalation_user_ids
-            for user in (users & deciders) - excluded:
-                wanted[request.order_id.id, user.id] |= request
-        if not wanted:
-            return
-        existing = Activity.search(
-            [
-                ("activity_type_id", "=", activity_type.id),
-                ("res_model", "=", "sale.order"),
-                ("res_id", "in", [order_id for order_id, _user_id in wanted]),
-            ]
-        )
-        by_key = {(a.res_id, a.user_id.id): a for a in existing}
-        model_id = self.env["ir.model"]._get_id("sale.order")
-        vals_list = []
-        for (order_id, user_id), requests in wanted.items():
-            activity = by_key.get((order_id, user_id))
-            if activity:
-                new = requests - activity.approval_request_ids
-                if new:
-                    activity.approval_request_ids = [fields.Command.link(r.id) for r in new]
-                continue
-            deadlines = [fields.Date.to_date(r.deadline) for r in requests if r.deadline]
-            vals_list.append(
-                {
-                    "activity_type_id": activity_type.id,
-                    "res_model_id": model_id,
-                    "res_id": order_id,
-                    "user_id": user_id,
-                    "date_deadline": min(deadlines) if deadlines else fields.Date.today(),
-                    "automated": True,
-                    "summary": self.env._(
-                        "Approve %(order)s: %(rules)s",
-                        order=requests[0].order_id.name,
-                        rules=", ".join(requests.rule_id.mapped("name")),
-                    ),
-                    "note": note or Markup("").join(r.evaluation_html or "" for r in requests),
-                    "approval_request_ids": [fields.Command.set(requests.ids)],
-                }
-            )
-        if vals_list:
-            Activity.with_context(mail_activity_quick_update=True).create(vals_list)
-
-    def _close_activities(self, users=None):
-        """These requests need no more decision (from ``users``): unlink them
-        from the approval activities; an activity left with nothing pending
-        is removed."""
-        domain = [("approval_request_ids", "in", self.ids)]
-        if users is not None:
-            domain.append(("user_id", "in", users.ids))
-        activities = self.env["mail.activity"].sudo().search(domain)
-        finished = activities.browse()
-        for activity in activities:
-            rest = (activity.approval_request_ids - self).filtered(lambda r: r.state == "pending")
-            if rest:
-                activity.approval_request_ids = [
-                    fields.Command.unlink(r.id) for r in activity.approval_request_ids & self
-                ]
-            else:
-                finished |= activity
-        if finished:
-            finished.with_context(approval_closing_activities=True).unlink()
-
     # ------------------------------------------------------------------
     # Actions (buttons on the request)
     # ------------------------------------------------------------------
@@ -532,63 +460,3 @@ class OrderApprovalRequest(models.Model):
             "res_id": self.order_id.id,
             "view_mode": "form",
         }
-
-    @api.model
-    def _cron_escalate(self, limit=500):
-        """Escalate pending requests past their SLA; idempotent and safe when
-        two workers run it at once (rows already taken are skipped)."""
-        now = fields.Datetime.now()
-        candidates = self.sudo().search(
-            [("state", "=", "pending"), ("escalated", "=", False), ("deadline", "<", now)],
-            limit=limit,
-            order="deadline, id",
-        )
-        if not candidates:
-            return 0
-        self.env.cr.execute(
-            SQL(
-                """SELECT id FROM order_approval_request
-                    WHERE id = ANY(%s) AND escalated IS NOT TRUE AND state = 'pending'
-                 ORDER BY id FOR NO KEY UPDATE SKIP LOCKED""",
-                candidates.ids,
-            )
-        )
-        locked = self.sudo().browse([row[0] for row in self.env.cr.fetchall()])
-        for request in locked:
-            request._escalate()
-        return len(locked)
-
-    def _escalate(self):
-        self.ensure_one()
-        targets = self.rule_id._escalation_users(self.company_id) - (
-            self.order_id.user_id | self.requested_by_id
-        )
-        self.write(
-            {
-                "escalated": True,
-                "escalated_at": fields.Datetime.now(),
-                "escalation_user_ids": [fields.Command.link(u.id) for u in targets],
-            }
-        )
-        if targets:
-            self._schedule_activities(
-                targets,
-                note=Markup("<p>%s</p>")
-                % self.env._(
-                    "Escalated: %(rule)s has waited longer than its SLA of %(hours)s "
-                    "working hours.",
-                    rule=self.rule_id.name,
-                    hours=self.sla_hours,
-                ),
-            )
-        self.order_id.message_post(
-            body=self.env._(
-                "Approval “%(rule)s” is overdue (SLA %(hours)s working hours) and was "
-                "escalated to %(targets)s.",
-                rule=self.rule_id.name,
-                hours=self.sla_hours,
-                targets=", ".join(targets.mapped("name")) or self.env._("nobody (no target set)"),
-            ),
-            subtype_xmlid="mail.mt_note",
-            partner_ids=targets.partner_id.ids,
-        )

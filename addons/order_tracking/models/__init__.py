@@ -6,5 +6,11 @@ from . import order_tracking_notification
 from . import order_tracking_promise
 from . import res_company
 from . import res_config_settings
+from . import order_tracking_lifecycle
+from . import order_tracking_recorder
+from . import order_tracking_checkpoint
+from . import order_tracking_signoff
+from . import order_tracking_promise_ledger
+from . import order_tracking_reservation
 from . import sale_order
 from . import stock_picking

@@ -1,0 +1,301 @@
+from odoo import api, fields, models
+from odoo.tools import float_compare, float_is_zero
+
+from ..tools import engine
+
+SETTLED_PAYMENT_STATES = ("paid", "in_payment", "reversed")
+
+
+class OrderTrackingLifecycle(models.AbstractModel):
+    """The lifecycle axes of an order (fulfilment, billing, payment), each
+    derived from its documents, and the status node derived from them through
+    the precedence table: the extension points ``_tracking_stage_depends()``,
+    ``_tracking_milestones()``, ``_tracking_override_code()`` and
+    ``_tracking_checkpoint_holds()`` (extend them on ``sale.order`` with
+    ``super()``), the walk (tools/engine.py) and the computes.
+
+    ``sale.order`` inherits it and declares the fields; ``self`` is a recordset
+    of orders. A node change is recorded by ``order.tracking.recorder``."""
+
+    _name = "order.tracking.lifecycle"
+    _description = "Order Lifecycle and Status Node"
+
+    # -- lifecycle axes --
+
+    @api.depends(
+        "state",
+        "tracking_reservation_tried",
+        "order_line.product_type",
+        "order_line.product_uom_qty",
+        "order_line.qty_delivered",
+        "picking_ids.move_ids.state",
+        "picking_ids.move_ids.reservation_date",
+    )
+    def _compute_tracking_fulfilment(self):
+        for order in self:
+            order.tracking_fulfilment, order.tracking_short = order._tracking_fulfilment()
+
+    def _tracking_goods_lines(self):
+        """Order lines whose goods leave the warehouse."""
+        return self.order_line.filtered(
+            lambda line: (
+                not line.display_type
+                and line.product_type == "consu"
+                and not line.is_downpayment
+                and line.product_uom_qty > 0
+            )
+        )
+
+    def _tracking_open_moves(self):
+        """Outgoing-chain moves of the order still to be done (returns excluded)."""
+        return self.picking_ids.move_ids.filtered(
+            lambda move: (
+                move.state not in ("draft", "done", "cancel")
+                and move.location_id.usage != "customer"
+            )
+        )
+
+    def _tracking_reservation_attempted(self, move):
+        return (
+            self.tracking_reservation_tried
+            or move.picking_type_id.reservation_method == "at_confirm"
+            or (move.reservation_date and move.reservation_date <= fields.Date.today())
+        )
+
+    def _tracking_move_is_short(self, move, chain):
+        if move.picked:
+            # the warehouse is processing it: a smaller quantity is a choice
+            return False
+        if move.state == "partially_available":
+            return True
+        if move.state == "waiting":
+            # waiting for a purchase or a production, not for our own pick
+            return not (move.move_orig_ids & chain)
+        return move.state == "confirmed" and self._tracking_reservation_attempted(move)
+
+    def _tracking_fulfilment(self):
+        """Return (fulfilment, short) from the order's lines and moves."""
+        self.ensure_one()
+        lines = self._tracking_goods_lines()
+        if not lines:
+            return "none", False
+        if self.state != "sale":
+            return "to_ship", False
+        delivered = [
+            float_compare(
+                line.qty_delivered,
+                line.product_uom_qty,
+                precision_rounding=line.product_uom.rounding,
+            )
+            >= 0
+            for line in lines
+        ]
+        if all(delivered):
+            return "shipped", False
+        open_moves = self._tracking_open_moves()
+        first_moves = open_moves.filtered(lambda m: not (m.move_orig_ids & open_moves))
+        short = any(self._tracking_move_is_short(m, open_moves) for m in first_moves)
+        started = any(
+            not float_is_zero(line.qty_delivered, precision_rounding=line.product_uom.rounding)
+            for line in lines
+        )
+        if started:
+            return "partial", short
+        if short:
+            return "short", True
+        if first_moves and all(m.state == "assigned" or m.picked for m in first_moves):
+            return "ready", False
+        return "to_ship", False
+
+    @api.depends(
+        "state",
+        "invoice_status",
+        "order_line.invoice_lines.move_id.state",
+    )
+    def _compute_tracking_billing(self):
+        for order in self:
+            invoices = order._tracking_customer_invoices()
+            posted = invoices.filtered(lambda m: m.state == "posted")
+            complete = order.invoice_status in ("invoiced", "upselling")
+            if complete and posted and len(posted) == len(invoices):
+                order.tracking_billing = "invoiced"
+            elif posted:
+                order.tracking_billing = "partial"
+            else:
+                order.tracking_billing = "none"
+
+    @api.depends(
+        "order_line.invoice_lines.move_id.state",
+        "order_line.invoice_lines.move_id.payment_state",
+        "order_line.invoice_lines.move_id.amount_residual",
+        "order_line.invoice_lines.move_id.matched_payment_ids.state",
+    )
+    def _compute_tracking_payment(self):
+        for order in self:
+            posted = order._tracking_customer_invoices().filtered(lambda m: m.state == "posted")
+            if posted and all(order._tracking_invoice_settled(m) for m in posted):
+                order.tracking_payment = "paid"
+            elif any(m.payment_state in ("partial", "paid", "in_payment") for m in posted):
+                order.tracking_payment = "partial"
+            else:
+                order.tracking_payment = "none"
+
+    def _tracking_invoice_settled(self, invoice):
+        """Paid or in payment for its whole amount, net of credit notes.
+
+        Odoo marks an invoice "in payment" as soon as any payment without a
+        journal entry is matched to it, even a partial one: count those
+        payments' amounts against the residual."""
+        if invoice.payment_state == "reversed":
+            return True
+        if invoice.payment_state not in SETTLED_PAYMENT_STATES:
+            return False
+        currency = invoice.currency_id
+        if currency.is_zero(invoice.amount_residual):
+            return True
+        pending = invoice.matched_payment_ids.filtered(
+            lambda p: not p.move_id and p.state in ("in_process", "paid")
+        )
+        covered = sum(
+            p.currency_id._convert(p.amount, currency, invoice.company_id, p.date) for p in pending
+        )
+        return currency.compare_amounts(covered, invoice.amount_residual) >= 0
+
+    def _tracking_customer_invoices(self):
+        """Customer invoices and credit notes of the order, not cancelled."""
+        return self.order_line.invoice_lines.move_id.filtered(
+            lambda m: m.move_type in ("out_invoice", "out_refund") and m.state != "cancel"
+        )
+
+    # -- the node: extension points --
+
+    def _tracking_stage_depends(self):
+        """Fields the node is derived from; extend with super()."""
+        return [
+            "state",
+            "company_id",
+            "tracking_fulfilment",
+            "tracking_billing",
+            "tracking_payment",
+            "signed_at",
+            "tracking_passed_stage_ids",
+        ]
+
+    def _tracking_milestones(self):
+        """The precedence table: node code -> (kind, milestone).
+
+        ``kind`` is ``engine.PROGRESS`` (reached when the milestone is met) or
+        ``engine.BLOCKING`` (holds the order while the condition is true).
+        A milestone is a function of one order returning True, False or None
+        (does not apply). Extend with super(): order_approval_rules sets
+        ``to_approve``. Nodes missing here (custom checkpoints) are progress
+        nodes whose fact is always met, so only the manual pass counts.
+        """
+
+        def goods(states):
+            return lambda o: (
+                None if o.tracking_fulfilment == "none" else o.tracking_fulfilment in states
+            )
+
+        return {
+            "draft": (engine.PROGRESS, lambda o: True),
+            "to_approve": (engine.BLOCKING, lambda o: None),
+            "to_ship": (engine.PROGRESS, lambda o: o.state == "sale"),
+            "waiting_stock": (
+                engine.BLOCKING,
+                lambda o: (
+                    None if o.tracking_fulfilment == "none" else o.tracking_fulfilment == "short"
+                ),
+            ),
+            "ready": (engine.PROGRESS, goods(("ready", "partial", "shipped"))),
+            "partially_shipped": (engine.PROGRESS, goods(("partial", "shipped"))),
+            "shipped": (engine.PROGRESS, goods(("shipped",))),
+            "delivered": (
+                engine.PROGRESS,
+                lambda o: None if o.tracking_fulfilment == "none" else bool(o.signed_at),
+            ),
+            "invoiced": (engine.PROGRESS, lambda o: o.tracking_billing == "invoiced"),
+            "paid": (engine.PROGRESS, lambda o: o.tracking_payment == "paid"),
+            "done": (engine.PROGRESS, lambda o: True),
+        }
+
+    def _tracking_override_code(self):
+        """A node that overrides the walk (cancelled), or False."""
+        self.ensure_one()
+        return "cancelled" if self.state == "cancel" else False
+
+    def _tracking_checkpoint_holds(self, stage):
+        """Whether the manual node ``stage`` is a task that holds the order
+        *at* it until passed (TRK-2): custom checkpoints (quality inspection,
+        gift approval) are; once passed they step aside and the order shows
+        the node its facts have reached (an inspected order waits in Ready
+        for the warehouse again). A standard node switched to manual (e.g.
+        Done closed by hand, 归档) names a fact, not a task: the order stays
+        in the node before it until it is passed, then is in it. Override to
+        change either."""
+        return not stage.is_standard
+
+    # -- the node: the walk and the computes --
+
+    def _tracking_steps(self, stages, milestones):
+        self.ensure_one()
+        default = (engine.PROGRESS, lambda o: True)
+        passed = self.tracking_passed_stage_ids
+        for stage in stages:
+            if stage.code == "cancelled":
+                continue
+            kind, milestone = milestones.get(stage.code, default)
+            state = milestone(self)
+            if kind == engine.PROGRESS and stage.trigger_mode == "manual":
+                if self._tracking_checkpoint_holds(stage):
+                    kind, state = engine.CHECKPOINT, (None if stage in passed else state)
+                elif state and stage not in passed:
+                    state = False
+            yield stage, kind, state
+
+    def _tracking_resolve(self, stages, milestones=None):
+        """Return (current, pending) nodes of one order among ``stages``."""
+        self.ensure_one()
+        override = self._tracking_override_code()
+        if override:
+            stage = stages.filtered(lambda s: s.code == override)[:1]
+            if stage:
+                return stage, stage.browse()
+        milestones = milestones or self._tracking_milestones()
+        current, pending = engine.resolve(self._tracking_steps(stages, milestones))
+        return current or stages[:1], pending or stages.browse()
+
+    @api.depends(lambda self: self._tracking_stage_depends())
+    def _compute_tracking_stage_id(self):
+        Stage = self.env["order.tracking.stage"]
+        stages_by_company = {}
+        milestones = self._tracking_milestones()
+        transitions = []
+        for order in self:
+            company = order.company_id
+            if company.id not in stages_by_company:
+                stages_by_company[company.id] = Stage._get_company_stages(company)
+            stage = order._tracking_resolve(stages_by_company[company.id], milestones)[0]
+            order.tracking_stage_id = stage
+            if isinstance(order.id, int) and stage:
+                previous = order.tracking_last_event_id.to_stage_id
+                if stage != previous:
+                    transitions.append((order, previous, stage))
+        if transitions and self.env.context.get("module") != "order_tracking":
+            self._tracking_record_transitions(transitions)
+
+    @api.depends(lambda self: self._tracking_stage_depends())
+    def _compute_tracking_checkpoint_id(self):
+        Stage = self.env["order.tracking.stage"]
+        for order in self:
+            stages = Stage._get_company_stages(order.company_id)
+            pending = order._tracking_resolve(stages)[1]
+            order.tracking_checkpoint_id = (
+                pending
+                if pending.trigger_mode == "manual" and not order._tracking_override_code()
+                else False
+            )
+
+    @api.model
+    def _read_group_tracking_stage_ids(self, stages, domain):
+        return stages.search([("company_id", "in", [*self.env.companies.ids, False])])

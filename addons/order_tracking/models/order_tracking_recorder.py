@@ -1,0 +1,197 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..tools import clock, sla
+
+
+class OrderTrackingRecorder(models.AbstractModel):
+    """Writes the status history: one ``order.tracking.event`` per node change,
+    in the same transaction as the fact, stamped by the one business clock
+    (tools/clock.py) with the time spent in the node left (wall clock and
+    working hours) and the SLA deadline of the node entered; then the hook
+    ``_tracking_after_transitions(events)`` (customer e-mails; alerts extend
+    it). Also reads it back: late flag, timeline, hash-chain verification.
+
+    ``sale.order`` inherits it; ``self`` is a recordset of orders."""
+
+    _name = "order.tracking.recorder"
+    _description = "Order Status History Recorder"
+
+    # -- writing --
+
+    def _tracking_calendar(self):
+        """The working calendar the SLA clock of this order runs on."""
+        self.ensure_one()
+        return self.company_id.resource_calendar_id
+
+    def _tracking_event_source(self, code):
+        """(model, id, name) of the document that moved the order into ``code``."""
+        self.ensure_one()
+        if code in ("to_ship", "waiting_stock", "ready", "partially_shipped", "shipped"):
+            pickings = self.picking_ids.filtered(lambda p: p.state == "done")
+            if code in ("to_ship", "waiting_stock", "ready") or not pickings:
+                pickings = self.picking_ids
+            picking = pickings.sorted(lambda p: (p.date_done or p.scheduled_date, p.id))[-1:]
+            if picking:
+                return picking._name, picking.id, picking.name
+        if code in ("invoiced", "paid"):
+            invoices = self._tracking_customer_invoices().filtered(lambda m: m.state == "posted")
+            invoice = invoices.sorted("id")[-1:]
+            if code == "paid" and invoice:
+                payment = invoices.matched_payment_ids.sorted("id")[-1:]
+                if payment:
+                    return payment._name, payment.id, payment.name
+            if invoice:
+                return invoice._name, invoice.id, invoice.name
+        return self._name, self.id, self.name
+
+    def _tracking_record_transitions(self, transitions):
+        """Write one history event per (order, from_stage, to_stage)."""
+        now = clock.now()
+        notes = dict(self.env.context.get("tracking_notes") or ())
+        forced_source = self.env.context.get("tracking_source")
+        vals_list = []
+        # orders changed together mostly share a calendar, an entry time and a
+        # node: one calendar computation for each distinct case, not per order
+        work_hours = {}
+        deadlines = {}
+        for order, previous, stage in transitions:
+            calendar = order._tracking_calendar()
+            entered = order.tracking_last_event_id.date
+            source = forced_source or order._tracking_event_source(stage.code)
+            if (calendar, entered) not in work_hours:
+                work_hours[calendar, entered] = sla.work_hours(calendar, entered, now)
+            if (calendar, stage.sla_hours) not in deadlines:
+                deadlines[calendar, stage.sla_hours] = sla.deadline(calendar, now, stage.sla_hours)
+            vals_list.append(
+                {
+                    "order_id": order.id,
+                    "company_id": order.company_id.id,
+                    "from_stage_id": previous.id,
+                    "to_stage_id": stage.id,
+                    "from_code": previous.code or False,
+                    "to_code": stage.code,
+                    "date": now,
+                    "user_id": self.env.uid,
+                    "source_model": source[0],
+                    "source_id": source[1],
+                    "source_name": source[2],
+                    "note": notes.get(order.id) or False,
+                    "hours_in_previous": sla.wall_hours(entered, now),
+                    "work_hours_in_previous": work_hours[calendar, entered],
+                    "deadline": deadlines[calendar, stage.sla_hours],
+                }
+            )
+        events = self.env["order.tracking.event"].sudo().create(vals_list)
+        self._tracking_after_transitions(events)
+        return events
+
+    def _tracking_after_transitions(self, events):
+        """Hook called with the events just written (same transaction);
+        queues the customer e-mails of nodes flagged notify-customer."""
+        self.env["order.tracking.notification"]._enqueue(
+            events.filtered(
+                lambda e: e.to_stage_id.notify_customer and e.to_stage_id.mail_template_id
+            )
+        )
+
+    def _tracking_notify_customer(self, stage):
+        self.ensure_one()
+        self.with_context(tracking_stage_name=stage.name).message_post_with_source(
+            stage.mail_template_id,
+            subtype_xmlid="mail.mt_comment",
+        )
+
+    def _tracking_sync(self, notes=None, source=None):
+        """Recompute the node now, so that the event carries ``notes``."""
+        ctx = {"tracking_notes": tuple((notes or {}).items())}
+        if source:
+            ctx["tracking_source"] = source
+        self.with_context(**ctx).env.flush_all()
+
+    # -- reading --
+
+    @api.depends("tracking_event_ids")
+    def _compute_tracking_last_event_id(self):
+        for order in self:
+            order.tracking_last_event_id = order.tracking_event_ids.sorted("id")[-1:]
+
+    def _compute_tracking_late(self):
+        now = fields.Datetime.now()
+        for order in self:
+            order.tracking_late = bool(order.tracking_deadline and order.tracking_deadline < now)
+
+    def _search_tracking_late(self, operator, value):
+        if operator not in ("=", "!="):
+            raise UserError(self.env._("Late can only be searched as true or false."))
+        late = (operator == "=") == bool(value)
+        now = fields.Datetime.now()
+        if late:
+            return [("tracking_deadline", "<", now)]
+        return ["|", ("tracking_deadline", "=", False), ("tracking_deadline", ">=", now)]
+
+    def get_tracking_timeline(self):
+        """One list of event dicts per order, oldest first (see docs/api.md)."""
+        self.check_access("read")
+        events = (
+            self.env["order.tracking.event"]
+            .sudo()
+            .search([("order_id", "in", self.ids)], order="order_id, id")
+        )
+        by_order = {order_id: [] for order_id in self.ids}
+        for event in events:
+            by_order[event.order_id.id].append(
+                {
+                    "date": fields.Datetime.to_string(event.date),
+                    "from_code": event.from_code or "",
+                    "to_code": event.to_code or "",
+                    "from_name": event.from_stage_id.name or "",
+                    "to_name": event.to_stage_id.name or "",
+                    "user": event.user_id.name or "",
+                    "source": event.source_label or "",
+                    "source_model": event.source_model or "",
+                    "source_id": event.source_id or 0,
+                    "source_name": event.source_name or "",
+                    "note": event.note or "",
+                    "hours_in_previous": event.hours_in_previous,
+                    "work_hours_in_previous": event.work_hours_in_previous,
+                }
+            )
+        return [by_order[order_id] for order_id in self.ids]
+
+    def verify_tracking_history(self):
+        """Check every order's hash chain: one dict per order."""
+        self.check_access("read")
+        broken = self.env["order.tracking.event"].sudo()._verify_order_chains(self.ids)
+        return [
+            {"order_id": order_id, "ok": not broken[order_id], "broken_event_id": broken[order_id]}
+            for order_id in self.ids
+        ]
+
+    def action_verify_tracking_history(self):
+        results = self.verify_tracking_history()
+        bad = [r for r in results if not r["ok"]]
+        if bad:
+            message = self.env._(
+                "The status history of %(count)s order(s) was altered: %(orders)s.",
+                count=len(bad),
+                orders=", ".join(self.browse(r["order_id"]).name for r in bad),
+            )
+            kind = "danger"
+        else:
+            message = self.env._("The status history is intact.")
+            kind = "success"
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {"message": message, "type": kind, "sticky": bool(bad)},
+        }
+
+    def action_view_tracking_events(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "order_tracking.order_tracking_event_action"
+        )
+        action["domain"] = [("order_id", "=", self.id)]
+        action["context"] = {"create": False}
+        return action
