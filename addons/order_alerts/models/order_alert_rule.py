@@ -149,6 +149,7 @@ class OrderAlertRule(models.Model):
     )
     group_id = fields.Many2one("res.groups")
     action_activity = fields.Boolean(
+        string="Schedule Activity",
         default=True,
         help="A to-do for the responsible on the order (stock shortages: one "
         "to-do per product and warehouse listing every order waiting).",
