@@ -1,9 +1,10 @@
 # Order tracking for Odoo 18: developer entry points.
 #   make demo    Odoo with the add-ons and demo data at http://localhost:8069
 #   make test    fresh test database + the whole test suite
+#   make test-matrix  the same on every further Odoo 18 build configured (scripts/test_matrix.sh)
 #   make deps | lint | clean
 # Variables (environment or `make VAR=value`): TEST_DB, DEMO_DB, DEMO_HTTP_PORT, PYTHON,
-# ODOO_SOURCE, ODOO_HOME, PYTEST_ARGS, TEST_LOG_LEVEL and the libpq PG* variables.
+# ODOO_SOURCE, ODOO_HOME, PYTEST_ARGS, TEST_LOG_LEVEL, ODOO_MATRIX_PY and the libpq PG* variables.
 SHELL := bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
@@ -15,12 +16,13 @@ export TEST_DB DEMO_DB PYTHON
 
 LINT_DIRS := $(wildcard addons tests bench)
 
-.PHONY: help deps test test-clock demo bench i18n lint readme clean
+.PHONY: help deps test test-clock test-matrix demo bench i18n lint readme clean
 
 help:
 	@echo "make test-clock - the project suite again with the test clock $(TEST_CLOCK_SHIFT) from PostgreSQL's"
 	@echo "make demo   - install (or update) the add-ons with demo data in $(DEMO_DB) and serve http://localhost:8069"
 	@echo "make test   - rebuild $(TEST_DB) with every add-on installed and run the whole test suite"
+	@echo "make test-matrix - the same suite on each further Odoo 18 build (ODOO_MATRIX_PY or /etc/order_tracking/odoo-matrix)"
 	@echo "make deps   - install what is missing: PostgreSQL, Odoo 18, Python test tools, Chromium"
 	@echo "make bench  - benchmarks against plain Odoo in the same run (bench/README.md)"
 	@echo "make i18n   - re-export each add-on's .pot from $(TEST_DB) and merge it into zh_CN.po"
@@ -44,6 +46,9 @@ TEST_CLOCK_SHIFT ?= +400d
 test-clock: deps
 	TEST_REUSE_DB=1 TEST_CLOCK_SHIFT=$(TEST_CLOCK_SHIFT) \
 	  PYTEST_ARGS="--ignore-glob=*test_tour_* $${PYTEST_ARGS:-}" bash scripts/run_tests.sh
+
+test-matrix: deps
+	bash scripts/test_matrix.sh
 
 demo: deps
 	bash scripts/demo.sh

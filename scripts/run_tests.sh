@@ -9,13 +9,15 @@
 #                   suites): for a second pass over the same database
 #   TEST_CLOCK_SHIFT  e.g. +400d: run pytest with the test process's clock shifted that far from
 #                   PostgreSQL's (libfaketime): business facts must use one clock (REL-6)
+#   TEST_LOG_DIR    where logs, the generated config and the filestore go (default .test-logs)
 # Logs go to .test-logs/ (install.log, pytest.log); the test filestore to .test-logs/data.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$REPO_ROOT"
 
 TEST_DB="${TEST_DB:-order_tracking_test}"
-LOG_DIR="$REPO_ROOT/.test-logs"
+LOG_DIR="${TEST_LOG_DIR:-$REPO_ROOT/.test-logs}"
+case "$LOG_DIR" in /*) ;; *) LOG_DIR="$REPO_ROOT/$LOG_DIR" ;; esac
 DATA_DIR="$LOG_DIR/data"
 CONF="$LOG_DIR/odoo-test.conf"
 INSTALL_LOG="$LOG_DIR/install.log"
@@ -65,7 +67,7 @@ fi
 
 if [ "$reuse" = 0 ]; then
 drop_db "$TEST_DB" "$DATA_DIR"
-say "Installing $install_modules into $TEST_DB (no demo data; en_US default, zh_CN loaded); log: ${INSTALL_LOG#"$REPO_ROOT"/}"
+say "Installing $install_modules into $TEST_DB with Odoo $(py -W ignore -c 'import odoo.release; print(odoo.release.version)') of $PYTHON (no demo data; en_US default, zh_CN loaded); log: ${INSTALL_LOG#"$REPO_ROOT"/}"
 rm -f "$INSTALL_LOG"
 if ! bash "$REPO_ROOT/scripts/odoo.sh" -c "$CONF" -d "$TEST_DB" -i "$install_modules" \
      --without-demo=all --load-language=en_US,zh_CN --stop-after-init --logfile="$INSTALL_LOG"; then
@@ -163,4 +165,4 @@ set -e
 if [ "$rc" -eq 5 ]; then
   die "pytest collected no test although there are $n_test_files test files (check test class names and imports)"
 fi
-[ "$rc" -eq 0 ] || die "tests failed (pytest exit code $rc; output also in .test-logs/pytest.log)"
+[ "$rc" -eq 0 ] || die "tests failed (pytest exit code $rc; output also in ${LOG_DIR#"$REPO_ROOT"/}/pytest.log)"

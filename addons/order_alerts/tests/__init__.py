@@ -1,4 +1,5 @@
 from . import test_clock
+from . import test_core_contract
 from . import test_stage_sla
 from . import test_actions
 from . import test_approval_overdue

@@ -1,5 +1,6 @@
 from . import test_routing
 from . import test_conditions
+from . import test_core_contract
 from . import test_enforcement
 from . import test_fingerprint
 from . import test_delegation_escalation

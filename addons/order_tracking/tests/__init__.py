@@ -1,5 +1,6 @@
 from . import test_backfill
 from . import test_checkpoint
+from . import test_core_contract
 from . import test_engine
 from . import test_history
 from . import test_lifecycle
