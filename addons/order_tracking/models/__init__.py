@@ -1,4 +1,6 @@
 from . import order_tracking_stage
+from . import order_change_request
+from . import order_change_request_line
 from . import order_tracking_demo
 from . import order_tracking_event
 from . import order_tracking_notification
@@ -6,4 +8,6 @@ from . import order_tracking_promise
 from . import res_company
 from . import res_config_settings
 from . import sale_order
+from . import stock_move
 from . import stock_picking
+from . import stock_rule

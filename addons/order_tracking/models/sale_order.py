@@ -2,7 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_compare, float_is_zero
 
-from ..tools import clock, engine, sla
+from ..tools import clock, engine, history, sla
 
 FULFILMENT_STATES = [
     ("none", "No goods"),
@@ -148,6 +148,11 @@ class SaleOrder(models.Model):
         store=True,
         copy=False,
     )
+    # -- change requests (order_change_request.py) --
+    change_request_ids = fields.One2many(
+        "order.change.request", "order_id", string="Change Requests", readonly=True
+    )
+    change_request_count = fields.Integer(compute="_compute_change_request_count")
 
     # ------------------------------------------------------------------
     # Lifecycle axes
@@ -204,6 +209,23 @@ class SaleOrder(models.Model):
             return not (move.move_orig_ids & chain)
         return move.state == "confirmed" and self._tracking_reservation_attempted(move)
 
+    def _tracking_qty_shipped(self, line):
+        """What left for the customer on ``line``, refunded returns included
+        (Odoo's delivered quantity deducts them)."""
+        shipped = line.qty_delivered
+        rounding = line.product_uom.rounding
+        if (
+            line.qty_delivered_method == "stock_move"
+            and float_compare(shipped, line.product_uom_qty, precision_rounding=rounding) < 0
+        ):
+            returns = line._get_outgoing_incoming_moves()[1]
+            shipped += sum(
+                m.product_uom._compute_quantity(m.quantity, line.product_uom)
+                for m in returns
+                if m.state == "done"
+            )
+        return shipped
+
     def _tracking_fulfilment(self):
         """Return (fulfilment, short) from the order's lines and moves."""
         self.ensure_one()
@@ -212,22 +234,28 @@ class SaleOrder(models.Model):
             return "none", False
         if self.state != "sale":
             return "to_ship", False
-        delivered = [
+        open_moves = self._tracking_open_moves()
+        # a follow-up delivery (re-shipment, exchange) is still to ship; goods
+        # the customer sent back for a refund were shipped all the same
+        if not open_moves and all(
             float_compare(
-                line.qty_delivered,
+                self._tracking_qty_shipped(line),
                 line.product_uom_qty,
                 precision_rounding=line.product_uom.rounding,
             )
             >= 0
             for line in lines
-        ]
-        if all(delivered):
+        ):
             return "shipped", False
-        open_moves = self._tracking_open_moves()
         first_moves = open_moves.filtered(lambda m: not (m.move_orig_ids & open_moves))
         short = any(self._tracking_move_is_short(m, open_moves) for m in first_moves)
         started = any(
             not float_is_zero(line.qty_delivered, precision_rounding=line.product_uom.rounding)
+            for line in lines
+        ) or any(
+            not float_is_zero(
+                self._tracking_qty_shipped(line), precision_rounding=line.product_uom.rounding
+            )
             for line in lines
         )
         if started:
@@ -402,7 +430,11 @@ class SaleOrder(models.Model):
                 previous = order.tracking_last_event_id.to_stage_id
                 if stage != previous:
                     transitions.append((order, previous, stage))
-        if transitions and self.env.context.get("module") != "order_tracking":
+        if (
+            transitions
+            and self.env.context.get("module") != "order_tracking"
+            and not history.is_deferred()
+        ):
             self._tracking_record_transitions(transitions)
 
     # ------------------------------------------------------------------
@@ -499,7 +531,11 @@ class SaleOrder(models.Model):
     @api.depends("tracking_event_ids")
     def _compute_tracking_last_event_id(self):
         for order in self:
-            order.tracking_last_event_id = order.tracking_event_ids.sorted("id")[-1:]
+            # the event that entered the node: events that record a change
+            # without a change of node (from = to) leave the node's clock alone
+            order.tracking_last_event_id = order.tracking_event_ids.filtered(
+                lambda e: e.from_stage_id != e.to_stage_id
+            ).sorted("id")[-1:]
 
     def _compute_tracking_late(self):
         now = fields.Datetime.now()
@@ -836,4 +872,27 @@ class SaleOrder(models.Model):
         )
         action["domain"] = [("order_id", "=", self.id)]
         action["context"] = {"create": False}
+        return action
+
+    # ------------------------------------------------------------------
+    # Change requests
+    # ------------------------------------------------------------------
+
+    @api.depends("change_request_ids")
+    def _compute_change_request_count(self):
+        counts = dict(
+            self.env["order.change.request"]._read_group(
+                [("order_id", "in", self.ids)], ["order_id"], ["__count"]
+            )
+        )
+        for order in self:
+            order.change_request_count = counts.get(order._origin, 0)
+
+    def action_view_change_requests(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "order_tracking.order_change_request_action"
+        )
+        action["domain"] = [("order_id", "=", self.id)]
+        action["context"] = {"default_order_id": self.id}
         return action
