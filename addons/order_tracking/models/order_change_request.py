@@ -379,7 +379,9 @@ class OrderChangeRequest(models.Model):
                 "applied_at": fields.Datetime.now(),
                 "event_id": event.id,
                 "picking_ids": [fields.Command.set(pickings.ids)],
-                "result_ref": result.get("ref") or ", ".join(pickings.mapped("name")) or order.name,
+                "result_ref": result.get("ref")
+                or ", ".join(pickings.sorted("id").mapped("name"))
+                or order.name,
                 **result.get("vals", {}),
             }
         )

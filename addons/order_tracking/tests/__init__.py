@@ -8,3 +8,5 @@ from . import test_promise_and_notification
 from . import test_security
 from . import test_translations
 from . import test_change_request_add
+from . import test_change_request_return
+from . import test_fulfilment_follow_up
