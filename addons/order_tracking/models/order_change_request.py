@@ -411,14 +411,14 @@ class OrderChangeRequest(models.Model):
         return {"pickings": self.line_ids._create_returns(self.to_refund)}
 
     def _apply_replenish(self):
-        pickings = self.line_ids._ship_again(sold=False)
+        pickings = self.line_ids._ship_again()
         self.line_ids._reserve_new_goods(pickings)
         return {"pickings": pickings}
 
     def _apply_exchange(self):
         returns = self.line_ids._create_returns(True)
         same = self.line_ids.filtered(lambda line: line.product_id == line.sale_line_id.product_id)
-        shipped = same._ship_again(sold=True) | (self.line_ids - same)._apply_add()
+        shipped = same._ship_again() | (self.line_ids - same)._apply_add()
         self.line_ids._reserve_new_goods(shipped)
         return {"pickings": returns | shipped}
 

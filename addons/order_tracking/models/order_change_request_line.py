@@ -432,12 +432,15 @@ class OrderChangeRequestLine(models.Model):
             }
         )
 
-    def _ship_again(self, sold):
-        """Deliver the lines' goods once more through the order's routes.
+    def _is_free_delivery(self):
+        """Goods re-shipped for free (补单): no sale, see sale.order.line."""
+        return self.request_id.change_type == "replenish"
 
-        ``sold``: the moves belong to the order line (an exchange of the same
-        product: the refunded return and this delivery cancel out); otherwise a
-        free re-shipment that the order's delivered quantity does not count."""
+    def _ship_again(self):
+        """Deliver the lines' goods once more through the order's routes, in a
+        transfer of their own. For an exchange of the same product the
+        refunded return and this delivery cancel out on the order line; a
+        re-shipment is not counted as delivered at all."""
         if not self:
             return self.env["stock.picking"]
         group = self._procurement_group()
@@ -452,7 +455,6 @@ class OrderChangeRequestLine(models.Model):
                     "date_planned": now,
                     "date_deadline": False,
                     "change_request_line_id": line.id,
-                    "sale_line_id": sale_line.id if sold else False,
                 }
             )
             quantity, uom = sale_line.product_uom._adjust_uom_quantities(

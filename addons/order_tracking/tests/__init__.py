@@ -10,3 +10,5 @@ from . import test_translations
 from . import test_change_request_add
 from . import test_change_request_return
 from . import test_fulfilment_follow_up
+from . import test_change_request_replenish
+from . import test_change_request_exchange
