@@ -12,3 +12,5 @@ from . import test_change_request_return
 from . import test_fulfilment_follow_up
 from . import test_change_request_replenish
 from . import test_change_request_exchange
+from . import test_change_request_cancel_line
+from . import test_change_request_date_address
