@@ -14,3 +14,4 @@ from . import test_change_request_replenish
 from . import test_change_request_exchange
 from . import test_change_request_cancel_line
 from . import test_change_request_date_address
+from . import test_change_request_security
