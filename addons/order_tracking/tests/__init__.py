@@ -15,3 +15,4 @@ from . import test_change_request_exchange
 from . import test_change_request_cancel_line
 from . import test_change_request_date_address
 from . import test_change_request_security
+from . import test_change_request_views
