@@ -1,5 +1,6 @@
 from lxml import etree
 
+from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
 from .common_change_request import ChangeRequestCase
@@ -68,3 +69,18 @@ class TestChangeRequestViews(ChangeRequestCase):
         action = order.action_view_change_requests()
         self.assertEqual(self.env["order.change.request"].search(action["domain"]), first)
         self.assertEqual(action["context"]["default_order_id"], order.id)
+
+    def test_a_chinese_user_reads_chinese(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(
+            ["order_tracking"], ["zh_CN"], overwrite=True
+        )
+        self.supervisor.lang = "zh_CN"
+        order = self.shipped_order([(self.product, 2)])
+        request = self.request(order, "return", [(order.order_line, 5)])
+        as_chinese = request.with_user(self.supervisor).with_context(lang="zh_CN")
+        with self.assertRaisesRegex(UserError, "最多只能退回 2"):
+            as_chinese.action_apply()
+        labels = dict(as_chinese._fields["change_type"]._description_selection(as_chinese.env))
+        self.assertEqual(labels["replenish"], "补单")
+        self.assertEqual(labels["exchange"], "换货")
