@@ -34,7 +34,6 @@ class OrderChangeRequest(models.Model):
     name = fields.Char(string="Reference", required=True, readonly=True, copy=False, default="/")
     order_id = fields.Many2one(
         "sale.order",
-        string="Order",
         required=True,
         index=True,
         ondelete="cascade",
@@ -87,7 +86,7 @@ class OrderChangeRequest(models.Model):
     event_id = fields.Many2one(
         "order.tracking.event", string="History Event", readonly=True, copy=False
     )
-    applied_by_id = fields.Many2one("res.users", string="Applied By", readonly=True, copy=False)
+    applied_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     applied_at = fields.Datetime(string="Applied On", readonly=True, copy=False)
 
     @api.depends("picking_ids")

@@ -22,7 +22,7 @@ class OrderChangeRequestLine(models.Model):
     _check_company_auto = True
 
     request_id = fields.Many2one(
-        "order.change.request", string="Request", required=True, index=True, ondelete="cascade"
+        "order.change.request", required=True, index=True, ondelete="cascade"
     )
     company_id = fields.Many2one(
         related="request_id.company_id", store=True, index=True, precompute=True
@@ -39,7 +39,6 @@ class OrderChangeRequestLine(models.Model):
     )
     product_id = fields.Many2one(
         "product.product",
-        string="Product",
         compute="_compute_product_id",
         store=True,
         readonly=False,
@@ -190,6 +189,11 @@ class OrderChangeRequestLine(models.Model):
     def _qty_text(self, quantity):
         return f"{float_round(quantity, precision_rounding=self.product_uom_id.rounding):g}"
 
+    def _exceeds(self, limit):
+        return (
+            float_compare(self.quantity, limit, precision_rounding=self.product_uom_id.rounding) > 0
+        )
+
     def _check_applicable(self):
         for line in self:
             kind = line.request_id.change_type
@@ -213,12 +217,7 @@ class OrderChangeRequestLine(models.Model):
 
     def _check_applicable_return(self):
         returnable = self._returnable_qty()
-        if (
-            float_compare(
-                self.quantity, returnable, precision_rounding=self.product_uom_id.rounding
-            )
-            > 0
-        ):
+        if self._exceeds(returnable):
             raise UserError(
                 self.env._(
                     "Only %(returnable)s %(unit)s of %(product)s can come back: %(delivered)s "
@@ -238,10 +237,7 @@ class OrderChangeRequestLine(models.Model):
 
     def _check_applicable_replenish(self):
         delivered = self.sale_line_id.qty_delivered
-        if (
-            float_compare(self.quantity, delivered, precision_rounding=self.product_uom_id.rounding)
-            > 0
-        ):
+        if self._exceeds(delivered):
             raise UserError(
                 self.env._(
                     "Only goods that were delivered are shipped again: %(delivered)s %(unit)s "
@@ -256,10 +252,7 @@ class OrderChangeRequestLine(models.Model):
     def _check_applicable_cancel_line(self):
         sale_line = self.sale_line_id
         open_qty = sale_line.product_uom_qty - sale_line.qty_delivered
-        if (
-            float_compare(self.quantity, open_qty, precision_rounding=self.product_uom_id.rounding)
-            > 0
-        ):
+        if self._exceeds(open_qty):
             raise UserError(
                 self.env._(
                     "Only what is not delivered yet can be cancelled: %(open)s %(unit)s of "

@@ -9,7 +9,6 @@ class StockMove(models.Model):
 
     change_request_line_id = fields.Many2one(
         "order.change.request.line",
-        string="Change Request Line",
         index="btree_not_null",
         copy=False,
         readonly=True,
