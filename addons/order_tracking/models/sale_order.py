@@ -253,10 +253,8 @@ class SaleOrder(models.Model):
             not float_is_zero(line.qty_delivered, precision_rounding=line.product_uom.rounding)
             for line in lines
         ) or any(
-            not float_is_zero(
-                self._tracking_qty_shipped(line), precision_rounding=line.product_uom.rounding
-            )
-            for line in lines
+            m.state == "done" and m.location_dest_id.usage == "customer"
+            for m in self.picking_ids.move_ids
         )
         if started:
             return "partial", short
