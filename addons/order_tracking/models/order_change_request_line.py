@@ -33,7 +33,7 @@ class OrderChangeRequestLine(models.Model):
         "sale.order.line",
         string="Order Line",
         index="btree_not_null",
-        ondelete="restrict",
+        ondelete="cascade",
         check_company=True,
         domain="[('order_id', '=', order_id), ('display_type', '=', False)]",
     )

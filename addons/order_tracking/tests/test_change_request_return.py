@@ -155,3 +155,20 @@ class TestChangeRequestReturn(ChangeRequestCase):
         with self.refused(ValidationError, "is a service"):
             self.request(order, "return", [(line, 1)])
         self.assertFalse(order.change_request_ids)
+
+    def test_quantities_are_in_the_unit_of_the_order_line(self):
+        dozen = self.env.ref("uom.product_uom_dozen")
+        self.set_stock(self.product, 100)
+        order = self.create_order([(self.product, 2)])
+        order.order_line.product_uom = dozen
+        order.action_confirm()
+        self.ship_all(order)
+        self.assertEqual(order.order_line.qty_delivered, 2)
+        request = self.request(order, "return", [(order.order_line, 3)])
+        self.assertEqual(request.line_ids.product_uom_id, dozen)
+        with self.assertRaisesRegex(UserError, "Only 2 Dozens"):
+            self.apply(request)
+        half = self.apply(self.request(order, "return", [(order.order_line, 0.5)]))
+        self.assertEqual(half.picking_ids.move_ids.product_uom_qty, 6, "in units")
+        self.validate(half.picking_ids)
+        self.assertEqual(order.order_line.product_uom_qty, 1.5)

@@ -161,3 +161,14 @@ class TestChangeRequestSecurity(ChangeRequestCase):
             with self.subTest(vals=vals), self.refused(UserError, message):
                 Request.create({**base, **vals})
         self.assertFalse(order.change_request_ids)
+
+    def test_deleting_a_quotation_deletes_its_requests(self):
+        order = self.shipped_order([(self.product, 5)])
+        self.apply(self.request(order, "add", [(order.order_line, 1)]))
+        self.request(order, "replenish", [(order.order_line, 1)])
+        requests = order.change_request_ids
+        self.assertEqual(len(requests), 2)
+        order._action_cancel()
+        order.action_draft()
+        order.unlink()
+        self.assertFalse(requests.exists())
