@@ -355,10 +355,10 @@ class OrderChangeRequest(models.Model):
         last_event_id = Event.search([("order_id", "=", order.id)], order="id desc", limit=1).id
         request = self.sudo().with_company(order.company_id)
         # one event for the net change of node, not one per step on the way
-        with history.deferred():
+        with history.deferred() as moved:
             result = getattr(request, f"_apply_{self.change_type}")()
             self.env.flush_all()
-        self.env.add_to_compute(order._fields["tracking_stage_id"], order)
+        self.env.add_to_compute(order._fields["tracking_stage_id"], order | order.browse(moved))
         order._tracking_sync(notes={order.id: note}, source=source)
         event = Event.search(
             [

@@ -428,12 +428,11 @@ class SaleOrder(models.Model):
                 previous = order.tracking_last_event_id.to_stage_id
                 if stage != previous:
                     transitions.append((order, previous, stage))
-        if (
-            transitions
-            and self.env.context.get("module") != "order_tracking"
-            and not history.is_deferred()
-        ):
-            self._tracking_record_transitions(transitions)
+        if transitions and self.env.context.get("module") != "order_tracking":
+            if history.is_deferred():
+                history.defer(order.id for order, _previous, _stage in transitions)
+            else:
+                self._tracking_record_transitions(transitions)
 
     # ------------------------------------------------------------------
     # History

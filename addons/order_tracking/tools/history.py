@@ -2,23 +2,32 @@
 
 Applying a change request runs several Odoo operations in a row (order lines,
 procurement, reservation); the node may be recomputed between them. Its
-history gets one event for the net change, written when the operation ends.
-A ContextVar, not a context key: an RPC caller cannot switch history off."""
+history gets one event for the net change, written when the operation ends:
+while deferred, the orders whose node moved are collected instead of getting
+events. A ContextVar, not a context key: an RPC caller cannot switch history
+off."""
 
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-_deferred = ContextVar("order_tracking_history_deferred", default=False)
+_pending = ContextVar("order_tracking_history_pending", default=None)
 
 
 def is_deferred():
-    return _deferred.get()
+    return _pending.get() is not None
+
+
+def defer(order_ids):
+    """Remember orders whose node moved while deferred."""
+    _pending.get().update(order_ids)
 
 
 @contextmanager
 def deferred():
-    token = _deferred.set(True)
+    """Yields the set of ids of the orders whose node moved meanwhile."""
+    pending = set()
+    token = _pending.set(pending)
     try:
-        yield
+        yield pending
     finally:
-        _deferred.reset(token)
+        _pending.reset(token)
