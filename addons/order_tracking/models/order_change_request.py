@@ -384,7 +384,7 @@ class OrderChangeRequest(models.Model):
                 **result.get("vals", {}),
             }
         )
-        order.message_post(
+        order.sudo().message_post(
             body=Markup("%s<br/>%s")
             % (
                 self.env._(
