@@ -70,6 +70,26 @@ class TestDocsExamples(HttpCase, OrderTrackingCase):
         self.assertEqual(order.tracking_stage_code, "delivered")
         self.assertTrue(any(e["order_id"][0] == order.id for e in namespace["events"]))
 
+    def test_change_request_examples(self):
+        self.set_stock(self.product, 10)
+        order = self.create_order([(self.product, 6)])
+        order.action_confirm()
+        self.validate(order.picking_ids, {self.product: 4})
+        self.env.flush_all()
+        namespace = self.run_blocks(
+            "Change requests (order_tracking)",
+            {"change_order_id": order.id, "change_line_id": order.order_line.id},
+        )
+        returned = order.picking_ids.filtered(lambda p: p.picking_type_code == "incoming")
+        self.assertEqual(namespace["request"]["state"], "applied")
+        self.assertEqual(namespace["request"]["result_ref"], returned.name)
+        self.assertEqual(returned.move_ids.product_uom_qty, 2)
+        self.assertEqual(namespace["timeline"][-1]["source"], "change")
+        self.assertIn("was already applied", namespace["refused"])
+        order.invalidate_recordset()
+        self.assertEqual(order.commitment_date, order.tracking_promise_latest)
+        self.assertEqual(order.tracking_promise_ids.sorted("id")[-1].kind, "repromise")
+
     def test_order_approval_rules_examples(self):
         if "order.approval.rule" not in self.env:
             self.skipTest("order_approval_rules is not installed")

@@ -5,7 +5,7 @@ from datetime import datetime, time
 from odoo import fields
 from odoo.tools import SQL
 
-from .tools import sla
+from .tools import history, sla
 
 _logger = logging.getLogger(__name__)
 
@@ -23,11 +23,11 @@ def post_init_hook(env):
     if not total:
         return
     # the nodes were computed before the node records were loaded: now again,
-    # without writing history (module=order_tracking), which is rebuilt below
-    install_env = env(context=dict(env.context, module="order_tracking"))
-    for fname in ("tracking_stage_id", "tracking_stage_code"):
-        install_env.add_to_compute(orders._fields[fname], orders)
-        install_env.flush_all()
+    # without writing history, which is rebuilt below
+    with history.suppressed():
+        for fname in ("tracking_stage_id", "tracking_stage_code"):
+            env.add_to_compute(orders._fields[fname], orders)
+            env.flush_all()
     _logger.info("order_tracking: reconstructing the history of %s existing orders", total)
     for start in range(0, total, BATCH_SIZE):
         batch = orders[start : start + BATCH_SIZE]

@@ -5,6 +5,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from ..tools import clock
+
 GENESIS_HASH = "0" * 64
 
 SOURCE_LABELS = {
@@ -12,6 +14,7 @@ SOURCE_LABELS = {
     "account.move": "invoice",
     "account.payment": "payment",
     "order.approval.request": "approval",
+    "order.change.request": "change",
 }
 
 
@@ -114,6 +117,29 @@ CREATE TRIGGER order_tracking_event_immutable
 
     def unlink(self):  # pylint: disable=method-required-super
         raise UserError(self.env._("Status history cannot be deleted: it is a permanent record."))
+
+    @api.model
+    def _record_in_node(self, order, note, source):
+        """An event for a change that leaves the order in its node (e.g. an
+        applied change request): from and to are the current node, no time is
+        counted and the node's clock runs on (``tracking_entered_at`` stays)."""
+        stage = order.tracking_stage_id
+        return self.sudo().create(
+            {
+                "order_id": order.id,
+                "company_id": order.company_id.id,
+                "from_stage_id": stage.id,
+                "to_stage_id": stage.id,
+                "from_code": stage.code,
+                "to_code": stage.code,
+                "date": clock.now(),
+                "user_id": self.env.uid,
+                "source_model": source[0],
+                "source_id": source[1],
+                "source_name": source[2],
+                "note": note,
+            }
+        )
 
     @api.model
     def _hash_payload(self, vals):

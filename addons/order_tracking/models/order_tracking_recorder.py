@@ -129,7 +129,11 @@ class OrderTrackingRecorder(models.AbstractModel):
     @api.depends("tracking_event_ids")
     def _compute_tracking_last_event_id(self):
         for order in self:
-            order.tracking_last_event_id = order.tracking_event_ids.sorted("id")[-1:]
+            # the event that entered the node: events that record a change
+            # without a change of node (from = to) leave the node's clock alone
+            order.tracking_last_event_id = order.tracking_event_ids.filtered(
+                lambda e: e.from_stage_id != e.to_stage_id
+            ).sorted("id")[-1:]
 
     def _compute_tracking_late(self):
         now = fields.Datetime.now()

@@ -164,22 +164,21 @@ class SaleOrder(models.Model):
         store=True,
         copy=False,
     )
+    # -- change requests (order_change_request.py) --
+    change_request_ids = fields.One2many(
+        "order.change.request", "order_id", string="Change Requests", readonly=True
+    )
+    change_request_count = fields.Integer(compute="_compute_change_request_count")
 
-    # ------------------------------------------------------------------
-    # Lifecycle axes
-    # ------------------------------------------------------------------
-
-    # ------------------------------------------------------------------
-    # The node: extension points
-    # ------------------------------------------------------------------
-
-    # ------------------------------------------------------------------
-    # History
-    # ------------------------------------------------------------------
-
-    # ------------------------------------------------------------------
-    # Promise ledger
-    # ------------------------------------------------------------------
+    @api.depends("change_request_ids")
+    def _compute_change_request_count(self):
+        counts = dict(
+            self.env["order.change.request"]._read_group(
+                [("order_id", "in", self.ids)], ["order_id"], ["__count"]
+            )
+        )
+        for order in self:
+            order.change_request_count = counts.get(order._origin, 0)
 
     # ------------------------------------------------------------------
     # CRUD and Odoo flow hooks
@@ -212,6 +211,11 @@ class SaleOrder(models.Model):
         )._tracking_reserve()
         return result
 
-    # ------------------------------------------------------------------
-    # Public API
-    # ------------------------------------------------------------------
+    def action_view_change_requests(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "order_tracking.order_change_request_action"
+        )
+        action["domain"] = [("order_id", "=", self.id)]
+        action["context"] = {"default_order_id": self.id}
+        return action

@@ -8,3 +8,12 @@ from . import test_performance
 from . import test_promise_and_notification
 from . import test_security
 from . import test_translations
+from . import test_change_request_add
+from . import test_change_request_return
+from . import test_fulfilment_follow_up
+from . import test_change_request_replenish
+from . import test_change_request_exchange
+from . import test_change_request_cancel_line
+from . import test_change_request_date_address
+from . import test_change_request_security
+from . import test_change_request_views
