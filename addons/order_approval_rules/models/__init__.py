@@ -8,3 +8,4 @@ from . import mail_activity
 from . import sale_order
 from . import sale_order_line
 from . import payment_transaction
+from . import sale_order_chatter

@@ -1,0 +1,10 @@
+from odoo import models
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    def _tracking_quiet_initial_fields(self):
+        # "None → Not Required" when the add-on computes every existing order
+        # at installation is no news; every later change of the approval is.
+        return super()._tracking_quiet_initial_fields() | {"approval_state"}
