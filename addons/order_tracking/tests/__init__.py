@@ -7,3 +7,4 @@ from . import test_performance
 from . import test_promise_and_notification
 from . import test_security
 from . import test_translations
+from . import test_display

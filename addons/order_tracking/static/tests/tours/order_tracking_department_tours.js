@@ -80,3 +80,17 @@ registry.category("web_tour.tours").add("order_tracking_tour_management", {
         ...openTimeline(),
     ],
 });
+
+registry.category("web_tour.tours").add("order_tracking_tour_pass_checkpoint", {
+    steps: () => [
+        {
+            content: "the checkpoint the order waits at is the one clickable node",
+            trigger: ".o_field_order_tracking_statusbar button.o_tracking_statusbar_passable:enabled",
+            run: "click",
+        },
+        {
+            content: "passed: nothing is clickable any more",
+            trigger: ".o_field_order_tracking_statusbar:not(:has(.o_tracking_statusbar_passable))",
+        },
+    ],
+});
