@@ -57,12 +57,16 @@ class TestTrackingBrowser(HttpCase, OrderTrackingCase):
         self.browser_js(
             f"/odoo/sales/{self.order.id}",
             "const buttons = [...document.querySelectorAll("
-            "  '.o_field_order_tracking_statusbar .o_statusbar_status > button.o_arrow_button:not(.dropdown-toggle)')];"
+            "  '.o_field_order_tracking_statusbar .o_statusbar_status'"
+            "  + ' > button.o_arrow_button:not(.dropdown-toggle)')];"
             "if (buttons.length > 3 && buttons.every((b) => b.disabled)"
             "    && !document.querySelector('.o_tracking_statusbar_passable')) {"
             "  console.log('test successful');"
-            "} else { console.error('clickable nodes: ' + buttons.filter((b) => !b.disabled).length); }",
-            ready="!!document.querySelector('.o_field_order_tracking_statusbar button[aria-checked=true]')",
+            "} else {"
+            "  console.error('clickable: ' + buttons.filter((b) => !b.disabled).length);"
+            "}",
+            ready="!!document.querySelector("
+            "'.o_field_order_tracking_statusbar button[aria-checked=true]')",
             login="admin",
         )
 
