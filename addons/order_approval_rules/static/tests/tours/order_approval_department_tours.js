@@ -16,6 +16,9 @@ registry.category("web_tour.tours").add("order_tracking_tour_sales", {
         {
             content: "the evaluated conditions, with their values",
             trigger: ".o_field_widget[name=approval_evaluation_html] table, .o_field_widget[name=approval_evaluation_html] ul",
+            run() {
+                document.querySelector(".o_notebook").scrollIntoView({ block: "start" });
+            },
         },
     ],
 });

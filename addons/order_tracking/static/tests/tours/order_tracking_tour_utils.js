@@ -35,6 +35,10 @@ export function openTimeline() {
         {
             content: "the timeline shows the current node first",
             trigger: ".o_tracking_timeline .o_tracking_timeline_item.o_tracking_timeline_current",
+            run() {
+                // end with the timeline in view (the tour's screenshot)
+                document.querySelector(".o_notebook").scrollIntoView({ block: "start" });
+            },
         },
     ];
 }
