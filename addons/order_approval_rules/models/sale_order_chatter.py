@@ -1,6 +1,8 @@
 from odoo import models
 
 
+# A separate file on purpose (UI and chatter concerns, kept out of the engine).
+# pylint: disable=consider-merging-classes-inherited
 class SaleOrder(models.Model):
     _inherit = "sale.order"
 

@@ -11,6 +11,8 @@ from odoo.exceptions import UserError
 AT_RISK_HOURS = 24
 
 
+# A separate file on purpose (UI and chatter concerns, kept out of the engine).
+# pylint: disable=consider-merging-classes-inherited
 class SaleOrder(models.Model):
     _inherit = "sale.order"
 
