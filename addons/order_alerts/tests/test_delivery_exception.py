@@ -1,4 +1,6 @@
-from odoo import Command
+from datetime import timedelta
+
+from odoo import Command, fields
 from odoo.tests import Form, tagged
 
 from .common import AlertCase
@@ -21,13 +23,21 @@ class TestDeliveryException(AlertCase):
             action_post=True,
         )
 
+    @staticmethod
+    def day(offset, time):
+        """A time on a day after today: the scan compares the delivery's
+        write_date, stamped with the transaction's real time, with the scan time
+        (fixed dates near today made these tests age)."""
+        day = fields.Date.today() + timedelta(days=1 + offset)
+        return f"{day} {time}"
+
     def test_flagged_delivery_alerts_and_clears_with_the_flag(self):
-        order = self.confirmed_order("2026-11-30 09:00:00")
+        order = self.confirmed_order(self.day(0, "09:00:00"))
         picking = order.picking_ids
-        with self.at("2026-11-30 10:00:00"):
+        with self.at(self.day(0, "10:00:00")):
             picking.delivery_exception_note = "Damaged in transit 运输破损"
             picking.action_flag_delivery_exception()
-        self.assertEqual(self.scan(self.rule, "2026-11-30 10:05:00"), 1)
+        self.assertEqual(self.scan(self.rule, self.day(0, "10:05:00")), 1)
         alert = self.alerts(self.rule, order)
         self.assertRecordValues(
             alert,
@@ -42,38 +52,38 @@ class TestDeliveryException(AlertCase):
         )
         self.assertIn("运输破损", alert.description)
         self.assertTrue(alert.activity_id)
-        self.assertEqual(self.scan(self.rule, "2026-11-30 11:00:00"), 0)
-        with self.at("2026-11-30 11:30:00"):
+        self.assertEqual(self.scan(self.rule, self.day(0, "11:00:00")), 0)
+        with self.at(self.day(0, "11:30:00")):
             picking.action_clear_delivery_exception()
         self.assertEqual(alert.state, "resolved")
         self.assertEqual(alert.resolution, "cleared")
 
     def test_cancelled_delivery_of_a_live_order(self):
-        order = self.confirmed_order("2026-11-30 09:00:00")
-        with self.at("2026-11-30 10:00:00"):
+        order = self.confirmed_order(self.day(0, "09:00:00"))
+        with self.at(self.day(0, "10:00:00")):
             order.picking_ids.action_cancel()
-        self.assertEqual(self.scan(self.rule, "2026-11-30 10:05:00"), 1)
+        self.assertEqual(self.scan(self.rule, self.day(0, "10:05:00")), 1)
         alert = self.alerts(self.rule, order)
         self.assertIn("cancelled", alert.description)
-        with self.at("2026-11-30 11:00:00"):
+        with self.at(self.day(0, "11:00:00")):
             order._action_cancel()
             self.env.flush_all()
         self.assertEqual(alert.state, "resolved")
 
     def test_cancelling_the_order_is_no_exception(self):
-        order = self.confirmed_order("2026-11-30 09:00:00")
-        with self.at("2026-11-30 10:00:00"):
+        order = self.confirmed_order(self.day(0, "09:00:00"))
+        with self.at(self.day(0, "10:00:00")):
             order._action_cancel()
         self.assertEqual(order.picking_ids.state, "cancel")
-        self.assertEqual(self.scan(self.rule, "2026-11-30 10:05:00"), 0)
+        self.assertEqual(self.scan(self.rule, self.day(0, "10:05:00")), 0)
 
     def test_goods_returned_by_the_customer(self):
-        order = self.confirmed_order("2026-11-30 09:00:00", lines=[(self.product, 4)])
-        with self.at("2026-11-30 10:00:00"):
+        order = self.confirmed_order(self.day(0, "09:00:00"), lines=[(self.product, 4)])
+        with self.at(self.day(0, "10:00:00")):
             order.picking_ids.action_assign()
             self.ship_all(order)
-        self.assertEqual(self.scan(self.rule, "2026-11-30 10:05:00"), 0)
-        with self.at("2026-12-01 10:00:00"):
+        self.assertEqual(self.scan(self.rule, self.day(0, "10:05:00")), 0)
+        with self.at(self.day(1, "10:00:00")):
             delivery = order.picking_ids
             wizard = Form(
                 self.env["stock.return.picking"].with_context(
@@ -83,8 +93,8 @@ class TestDeliveryException(AlertCase):
             wizard.product_return_moves.quantity = 1
             returned = self.env["stock.picking"].browse(wizard.action_create_returns()["res_id"])
             self.validate(returned)
-        self.assertEqual(self.scan(self.rule, "2026-12-01 10:05:00"), 1)
+        self.assertEqual(self.scan(self.rule, self.day(1, "10:05:00")), 1)
         alert = self.alerts(self.rule, order)
         self.assertEqual(alert.picking_id, returned)
         self.assertIn("returned", alert.description)
-        self.assertEqual(self.scan(self.rule, "2026-12-01 11:00:00"), 0)
+        self.assertEqual(self.scan(self.rule, self.day(1, "11:00:00")), 0)
