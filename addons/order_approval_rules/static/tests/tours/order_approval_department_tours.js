@@ -9,6 +9,10 @@ registry.category("web_tour.tours").add("order_tracking_tour_sales", {
         ...openOrderOf("Sales Tour"),
         ...checkOrderHeader(),
         {
+            content: "a banner says the order waits for approval",
+            trigger: ".o_form_view .o_approval_pending_banner",
+        },
+        {
             content: "open the Approvals tab: why does this order wait?",
             trigger: ".o_notebook a[name=order_approval]",
             run: "click",
