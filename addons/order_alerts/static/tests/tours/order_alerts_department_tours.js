@@ -11,9 +11,11 @@ registry.category("web_tour.tours").add("order_tracking_tour_purchasing", {
             content: "every order waiting for the product",
             trigger: ".o_form_view .o_field_widget[name=order_ids] .o_data_row:contains('Purchasing Tour')",
             run() {
-                document
-                    .querySelector(".o_field_widget[name=order_ids]")
-                    .scrollIntoView({ block: "center" });
+                if (window.innerWidth < 768) {
+                    document
+                        .querySelector(".o_field_widget[name=order_ids]")
+                        .scrollIntoView({ block: "center" });
+                }
             },
         },
     ],

@@ -21,7 +21,10 @@ registry.category("web_tour.tours").add("order_tracking_tour_sales", {
             content: "the evaluated conditions, with their values",
             trigger: ".o_field_widget[name=approval_evaluation_html] table, .o_field_widget[name=approval_evaluation_html] ul",
             run() {
-                document.querySelector(".o_notebook").scrollIntoView({ block: "start" });
+                if (window.innerWidth < 768) {
+                    // on a phone, end with the tab in view (the screenshot)
+                    document.querySelector(".o_notebook").scrollIntoView({ block: "start" });
+                }
             },
         },
     ],

@@ -36,8 +36,10 @@ export function openTimeline() {
             content: "the timeline shows the current node first",
             trigger: ".o_tracking_timeline .o_tracking_timeline_item.o_tracking_timeline_current",
             run() {
-                // end with the timeline in view (the tour's screenshot)
-                document.querySelector(".o_notebook").scrollIntoView({ block: "start" });
+                if (window.innerWidth < 768) {
+                    // on a phone, end with the tab in view (the screenshot)
+                    document.querySelector(".o_notebook").scrollIntoView({ block: "start" });
+                }
             },
         },
     ];
