@@ -23,7 +23,7 @@ help:
 	@echo "make demo   - install (or update) the add-ons with demo data in $(DEMO_DB) and serve http://localhost:8069"
 	@echo "make test   - rebuild $(TEST_DB) with every add-on installed and run the whole test suite"
 	@echo "make test-matrix - the same suite on each further Odoo 18 build (ODOO_MATRIX_PY or /etc/order_tracking/odoo-matrix)"
-	@echo "make deps   - install what is missing: PostgreSQL, Odoo 18, Python test tools, Chromium"
+	@echo "make deps   - install what is missing: PostgreSQL, Odoo 18, Python test tools, Chromium, wkhtmltopdf, CJK fonts"
 	@echo "make bench  - benchmarks against plain Odoo in the same run (bench/README.md)"
 	@echo "make i18n   - re-export each add-on's .pot from $(TEST_DB) and merge it into zh_CN.po"
 	@echo "make lint   - ruff (check, format) on $(LINT_DIRS) and pylint-odoo (OCA mandatory checks) on addons/"
@@ -35,6 +35,7 @@ deps:
 	bash scripts/ensure_odoo.sh
 	bash scripts/ensure_python_deps.sh
 	bash scripts/ensure_chromium.sh
+	bash scripts/ensure_wkhtmltopdf.sh
 
 test: deps
 	bash scripts/run_tests.sh

@@ -12,6 +12,7 @@ import argparse
 import base64
 import json
 import re
+import socket
 import subprocess
 import tempfile
 import time
@@ -47,7 +48,10 @@ def main():
     width, height = (int(v) for v in args.size.split("x"))
     session = login(args.base, args.db, args.login, args.password)
     profile = tempfile.mkdtemp()
-    port = 9333
+    # a free port: other sessions may run Chromium with remote debugging too
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
     chrome = subprocess.Popen(
         [
             "chromium",

@@ -24,8 +24,18 @@
         "views/res_config_settings_views.xml",
         "views/sale_portal_templates.xml",
         "views/order_change_request_views.xml",
+        "views/order_tracking_department_views.xml",
         "views/order_tracking_menus.xml",
+        "report/order_status_report.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "order_tracking/static/src/**/*",
+        ],
+        "web.assets_tests": [
+            "order_tracking/static/tests/tours/**/*",
+        ],
+    },
     "demo": ["demo/order_tracking_demo.xml"],
     "post_init_hook": "post_init_hook",
     "uninstall_hook": "uninstall_hook",

@@ -10,3 +10,4 @@ from . import test_rpc
 from . import test_performance
 from . import test_security
 from . import test_translations
+from . import test_chatter

@@ -19,3 +19,4 @@ from . import sale_order_line
 from . import stock_move
 from . import stock_picking
 from . import stock_rule
+from . import sale_order_display
