@@ -43,11 +43,14 @@ def main():
     parser.add_argument("--password", default="admin")
     parser.add_argument("--size", default="1400x900")
     parser.add_argument("--wait", type=float, default=4.0)
+    parser.add_argument(
+        "--debug-port", type=int, default=9333, help="Chromium's DevTools port (one per run)"
+    )
     args = parser.parse_args()
     width, height = (int(v) for v in args.size.split("x"))
     session = login(args.base, args.db, args.login, args.password)
     profile = tempfile.mkdtemp()
-    port = 9333
+    port = args.debug_port
     chrome = subprocess.Popen(
         [
             "chromium",

@@ -17,11 +17,17 @@
         "report/order_kpi_report_views.xml",
         "report/order_kpi_stage_report_views.xml",
         "report/order_kpi_line_report_views.xml",
+        "views/order_kpi_dashboard_views.xml",
         "views/res_config_settings_views.xml",
         "views/digest_digest_views.xml",
         "views/order_kpi_menus.xml",
     ],
     "demo": ["demo/order_kpi_demo.xml"],
+    "assets": {
+        "web.assets_backend": [
+            "order_kpi/static/src/dashboard/*",
+        ],
+    },
     "post_init_hook": "post_init_hook",
     "uninstall_hook": "uninstall_hook",
     "installable": True,

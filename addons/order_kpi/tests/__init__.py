@@ -1,4 +1,5 @@
 from . import test_backfill
+from . import test_dashboard
 from . import test_digest_and_translations
 from . import test_grouping
 from . import test_orders
