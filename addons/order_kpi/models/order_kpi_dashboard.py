@@ -20,10 +20,12 @@ class OrderKpiDashboard(models.AbstractModel):
     _description = "Order Cockpit"
 
     @api.model
-    def _dashboard_figures(self, report, date_from, date_to):
+    def _dashboard_figures(self, report, date_from, date_to, previous_orders=False):
+        """get_kpis' figures; the growth needs the orders of the period
+        before, which the dashboard has already counted (``previous_orders``)
+        or does not show (the previous period's own growth)."""
         figures = report._kpi_order_figures(date_from, date_to)
-        previous = report._kpi_order_count(*report._kpi_previous_period(date_from, date_to))
-        return report._kpi_result(figures, previous, date_from, date_to)
+        return report._kpi_result(figures, previous_orders or 0, date_from, date_to)
 
     @api.model
     def _dashboard_trend(self, report, date_to, months=12):
@@ -160,6 +162,41 @@ class OrderKpiDashboard(models.AbstractModel):
         return ranked + unranked
 
     @api.model
+    def _dashboard_customers(self, report, date_from, date_to, limit=10):
+        """The customers we fail most: lowest on-time delivery first, among
+        those with at least the minimum sample of orders due."""
+        query = report._kpi_query(date_from, date_to, [("confirmed", "=", True)])
+        partner = report._kpi_column("partner_id", query)
+        measures = report._kpi_now_measures(query)
+        minimum = report._kpi_min_sample()
+        rows = report._kpi_fetch(
+            query,
+            {
+                "partner_id": partner,
+                "otd_rate": measures["otd_rate"],
+                "otd_due": measures["otd_due"],
+                "missed": measures["missed"],
+            },
+            group_by=SQL("%s HAVING %s >= %s", partner, measures["otd_due"], minimum),
+            order=SQL("2, 3 DESC, 1"),
+            limit=limit,
+        )
+        names = {
+            p.id: p.display_name
+            for p in self.env["res.partner"].sudo().browse([r["partner_id"] for r in rows])
+        }
+        return [
+            {
+                "partner_id": row["partner_id"],
+                "name": names.get(row["partner_id"], ""),
+                "otd_rate": report._kpi_value(row["otd_rate"]),
+                "otd_due": row["otd_due"],
+                "missed": row["missed"],
+            }
+            for row in rows
+        ]
+
+    @api.model
     def _dashboard_at_risk(self, report, date_from, date_to, limit=10):
         """Open orders of the period at risk of missing their promise, the
         nearest deadline first."""
@@ -210,7 +247,10 @@ class OrderKpiDashboard(models.AbstractModel):
         dashboard = self.with_env(report.env)
         previous_from, previous_to = report._kpi_previous_period(date_from, date_to)
         currency = report.env.company.currency_id
-        current = dashboard._dashboard_figures(report, date_from, date_to)
+        previous = dashboard._dashboard_figures(report, previous_from, previous_to)
+        current = dashboard._dashboard_figures(
+            report, date_from, date_to, previous_orders=previous["orders"]
+        )
         current["top_customers"] = report._kpi_top_customers(date_from, date_to)
         current["top_products"] = report._kpi_top_products(date_from, date_to)
         current["inventory_turnover"] = report._kpi_inventory_turnover(date_from, date_to)
@@ -225,10 +265,11 @@ class OrderKpiDashboard(models.AbstractModel):
             "currency_id": currency.id,
             "min_sample": report._kpi_min_sample(),
             "current": current,
-            "previous": dashboard._dashboard_figures(report, previous_from, previous_to),
+            "previous": previous,
             "trend": dashboard._dashboard_trend(report, date_to),
             "stages": dashboard._dashboard_stages(report, date_from, date_to),
             "reasons": dashboard._dashboard_reasons(report, date_from, date_to),
             "teams": dashboard._dashboard_teams(report, date_from, date_to),
+            "customers": dashboard._dashboard_customers(report, date_from, date_to),
             "at_risk": dashboard._dashboard_at_risk(report, date_from, date_to),
         }

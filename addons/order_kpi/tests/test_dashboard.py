@@ -67,6 +67,15 @@ class TestDashboardData(KpiCase):
         self.assertEqual((south["rank"], south["ranked"], south["otd_due"]), (False, False, 1))
         self.assertEqual(south["otd_rate"], 0.0)
 
+    def test_customers_we_fail_most(self):
+        # the test customer has 4 orders due, 2 on time (South's late one too)
+        [customer] = self.data()["customers"]
+        self.assertEqual(customer["partner_id"], self.customer.id)
+        self.assertEqual((customer["otd_due"], customer["missed"]), (4, 2))
+        self.assertAlmostEqual(customer["otd_rate"], 0.5)
+        self.company.kpi_min_sample = 5
+        self.assertEqual(self.data()["customers"], [])
+
     def test_pareto_trend_stages_and_risks(self):
         data = self.data()
         self.assertEqual(

@@ -339,6 +339,8 @@ WITH orders AS (
 )
 SELECT %(columns)s
   FROM flags o
+-- stored in date order: a period's rows sit together on disk
+ORDER BY o.company_id, o.date_order, o.id
 """,
         columns=SQL(",\n       ").join(
             SQL("%s AS %s", expression, SQL.identifier(name)) for name, expression in ORDER_FACT
@@ -441,6 +443,7 @@ SELECT e.id, e.id, e.order_id, so.company_id, so.team_id, so.user_id,
   LEFT JOIN resource_calendar rc ON rc.id = c.resource_calendar_id
   LEFT JOIN order_tracking_stage s ON s.id = e.from_stage_id
  WHERE e.from_stage_id IS NOT NULL
+ORDER BY so.company_id, e.date, e.id
 """,
         events=scope("ev", "order_id"),
     )
@@ -490,6 +493,7 @@ SELECT l.id, l.id, l.order_id, so.company_id, c.currency_id, so.team_id, so.user
   LEFT JOIN uom_uom pu ON pu.id = pt.uom_id
   LEFT JOIN resource_calendar rc ON rc.id = c.resource_calendar_id
  WHERE l.display_type IS NULL AND NOT COALESCE(l.is_downpayment, FALSE) AND %(lines)s
+ORDER BY so.company_id, so.date_order, l.id
 """,
         lines=scope("l", "order_id"),
     )

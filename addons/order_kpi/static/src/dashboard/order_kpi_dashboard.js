@@ -337,6 +337,10 @@ export class OrderKpiDashboard extends Component {
         this.openOrders([["team_id", "=", team.team_id]], team.name);
     }
 
+    openCustomer(customer) {
+        this.openOrders([["partner_id", "=", customer.partner_id]], customer.name);
+    }
+
     openReason(reason) {
         this.openOrders(
             [
