@@ -107,6 +107,8 @@ class OrderKpiDemo(models.AbstractModel):
             self._demo_play(env, order, confirm, team == teams[0], shortage, director, rng, now)
             _logger.info("order_kpi demo: %s/%s orders", count, len(plans))
         self._demo_align_history()
+        # a small company: rank teams and customers from 5 orders due
+        env.company.kpi_min_sample = 5
 
     @api.model
     def _demo_align_history(self):
