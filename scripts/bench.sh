@@ -3,7 +3,10 @@
 #   BENCH_PLAIN_DB    database with sale_management + sale_stock only (default bench_plain)
 #   BENCH_TRACKED_DB  database with every add-on of addons/          (default bench_tracked)
 #   BENCH_ORDERS      orders per run (default 50)
-#   BENCH_REBUILD=1   rebuild both databases first
+#   BENCH_KPI_ORDERS  orders of the KPI benchmark (default 200000; 5 lines and 5 events each;
+#                     0 skips it)
+#   BENCH_KPI_DB      its database (default bench_kpi_<orders>; generated once, then reused)
+#   BENCH_REBUILD=1   rebuild the databases first
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$REPO_ROOT"
@@ -29,3 +32,9 @@ py bench/lifecycle.py --plain-db "$PLAIN_DB" --tracked-db "$TRACKED_DB" \
   --addons-path "$(odoo_addons_path)" -n "${BENCH_ORDERS:-50}"
 py bench/alert_scan.py --db "$TRACKED_DB" --addons-path "$(odoo_addons_path)" \
   --orders "${BENCH_SCAN_ORDERS:-100000}" --due "${BENCH_SCAN_DUE:-1000}" --actions
+KPI_ORDERS="${BENCH_KPI_ORDERS:-200000}"
+if [ "$KPI_ORDERS" != 0 ]; then
+  KPI_DB="${BENCH_KPI_DB:-bench_kpi_${KPI_ORDERS}}"
+  build "$KPI_DB" "$modules"
+  py bench/kpi.py --db "$KPI_DB" --addons-path "$(odoo_addons_path)" --orders "$KPI_ORDERS"
+fi

@@ -27,8 +27,10 @@ def doc_blocks(section):
 
 @tagged("post_install", "-at_install")
 class TestDocsExamples(HttpCase, OrderTrackingCase):
-    def run_blocks(self, section, namespace):
+    def run_blocks(self, section, namespace, replacements=None):
         setup, *examples = doc_blocks(section)
+        for old, new in (replacements or {}).items():
+            examples = [example.replace(old, new) for example in examples]
         setup = re.sub(
             r"^URL, DB, LOGIN, PASSWORD = .*$",
             f'URL, DB, LOGIN, PASSWORD = "http://127.0.0.1:{config["http_port"]}", '
@@ -130,3 +132,22 @@ class TestDocsExamples(HttpCase, OrderTrackingCase):
         self.assertEqual(alert.order_id, order)
         self.assertEqual(alert.state, "resolved")
         self.assertTrue(alert.acknowledged_at)
+
+    def test_order_kpi_examples(self):
+        if "order.kpi.report" not in self.env:
+            self.skipTest("order_kpi is not installed")
+        self.set_stock(self.product, 10)
+        order = self.create_order([(self.product, 2)])
+        order.action_confirm()
+        self.ship_all(order)
+        self.env["order.kpi.report"]._kpi_flush()
+        # the examples read the year 2026: read this year instead
+        year = str(fields.Date.today().year)
+        namespace = self.run_blocks(
+            "order_kpi", {}, {"2026-01-01": f"{year}-01-01", "2026-12-31": f"{year}-12-31"}
+        )
+        kpis = namespace["kpis"]
+        self.assertGreaterEqual(kpis["orders"], 1)
+        self.assertIn("draft", kpis["stage_hours"])
+        self.assertIn("YYYY-MM-DD", namespace["refused"])
+        self.assertTrue(namespace["by_team"])
