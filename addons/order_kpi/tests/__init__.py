@@ -8,3 +8,4 @@ from . import test_rates
 from . import test_refresh
 from . import test_rpc
 from . import test_security
+from . import test_change_requests

@@ -102,15 +102,18 @@ class TestOrdersAndCustomers(KpiCase):
         self.assertEqual(self.fact(order).otd_status, "early")
         self.return_goods(order, self.day(d, 8), quantity=1)
         fact = self.fact(order)
+        # sent back for a refund: nothing is owed any more, the order was
+        # delivered early all the same; a return is an exception, not in full
+        # (its reason is recorded, it counts as a miss only when late)
         self.assertEqual(fact.returned, 1)
-        self.assertEqual(fact.delivered, 0)
-        self.assertEqual(fact.otd_status, "overdue")  # 1 of 4 still owed, promise passed
-        self.assertEqual(fact.miss_reason, "carrier")
-        self.assertEqual(fact.exception, 1)
+        self.assertEqual(fact.delivered, 1)
+        self.assertEqual(fact.otd_status, "early")
+        self.assertEqual((fact.miss_reason, fact.missed), ("carrier", 0))
+        self.assertEqual((fact.exception, fact.in_full), (1, 0))
         [line] = self.env["order.kpi.line.report"].search([("order_id", "=", order.id)])
         self.assertEqual((line.product_uom_qty, line.qty_delivered), (4.0, 3.0))
         kpis = self.kpis()
-        self.assertEqual((kpis["returned"], kpis["otd_due"], kpis["on_time"]), (1, 1, 0))
+        self.assertEqual((kpis["returned"], kpis["otd_due"], kpis["on_time"]), (1, 1, 1))
 
     def test_quotations_and_cancelled_orders_are_not_orders(self):
         d = self.day(self.M1, 2)
