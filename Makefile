@@ -15,7 +15,7 @@ export TEST_DB DEMO_DB PYTHON
 
 LINT_DIRS := $(wildcard addons tests bench)
 
-.PHONY: help deps test test-clock demo bench i18n lint readme clean
+.PHONY: help deps test test-clock demo bench soak i18n lint readme clean
 
 help:
 	@echo "make test-clock - the project suite again with the test clock $(TEST_CLOCK_SHIFT) from PostgreSQL's"
@@ -23,6 +23,7 @@ help:
 	@echo "make test   - rebuild $(TEST_DB) with every add-on installed and run the whole test suite"
 	@echo "make deps   - install what is missing: PostgreSQL, Odoo 18, Python test tools, Chromium"
 	@echo "make bench  - benchmarks against plain Odoo in the same run (bench/README.md)"
+	@echo "make soak   - REL-5 soak and fault run: concurrent clients on --workers, a worker killed, PostgreSQL restarted"
 	@echo "make i18n   - re-export each add-on's .pot from $(TEST_DB) and merge it into zh_CN.po"
 	@echo "make lint   - ruff (check, format) on $(LINT_DIRS) and pylint-odoo (OCA mandatory checks) on addons/"
 	@echo "make readme - regenerate each add-on's README.md from its readme/ fragments"
@@ -50,6 +51,11 @@ demo: deps
 
 bench: deps
 	bash scripts/bench.sh
+
+# REL-5: SOAK_ORDERS (100), SOAK_WORKERS (3), SOAK_TIME_LIMIT (540 s); own PostgreSQL
+# cluster unless PGHOST/PGPORT (then SOAK_PG_RESTART) are given: scripts/soak.sh
+soak: deps
+	bash scripts/soak.sh
 
 i18n:
 	@for m in $$(ls -d addons/*/ | sed 's#/$$##'); do \

@@ -18,6 +18,7 @@ class OrderAlertRule(models.Model):
         "order.alert.scan.guard",
         "order.alert.kinds",
         "order.alert.responsible",
+        "order.tracking.input.guard",
     ]
     _description = "Order Alert Rule"
     _order = "sequence, id"

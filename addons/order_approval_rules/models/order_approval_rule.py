@@ -10,6 +10,7 @@ MAX_AMOUNT = 1e15
 
 class OrderApprovalRule(models.Model):
     _name = "order.approval.rule"
+    _inherit = ["order.tracking.input.guard"]
     _description = "Order Approval Rule"
     _order = "company_id, level, sequence, id"
 

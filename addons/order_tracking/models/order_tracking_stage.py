@@ -31,6 +31,7 @@ HOLDABLE_FACTS = {
 
 class OrderTrackingStage(models.Model):
     _name = "order.tracking.stage"
+    _inherit = ["order.tracking.input.guard"]
     _description = "Order Status Node"
     _order = "sequence, id"
 
