@@ -103,6 +103,27 @@ def http_workers(server, port):
     return result
 
 
+def busy_worker(server, port, patience=30):
+    """An HTTP worker working on a request: a client connection established
+    and CPU time used within 50 ms (an idle keep-alive connection is not a
+    request in flight)."""
+    deadline = time.time() + patience
+    while time.time() < deadline:
+        for pid, serving in http_workers(server, port):
+            if not serving:
+                continue
+            try:
+                process = psutil.Process(pid)
+                before = sum(process.cpu_times()[:2])
+                time.sleep(0.05)
+                if sum(process.cpu_times()[:2]) > before:
+                    return pid
+            except psutil.Error:
+                continue
+        time.sleep(0.02)
+    return None
+
+
 def faults(run, server, started):
     """SIGKILL an HTTP worker in the middle of a request, later restart PostgreSQL."""
     args = run.args
@@ -117,14 +138,7 @@ def faults(run, server, started):
         if run.stop.is_set():
             return
         if kind == "worker_kill":
-            victim = None
-            for _try in range(200):
-                workers = http_workers(server, args.http_port)
-                serving = [pid for pid, busy in workers if busy]
-                if serving:
-                    victim = serving[0]
-                    break
-                time.sleep(0.05)
+            victim = busy_worker(server, args.http_port)
             victim = victim or next((pid for pid, _b in http_workers(server, args.http_port)), None)
             if victim:
                 os.kill(victim, signal.SIGKILL)

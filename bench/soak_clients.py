@@ -231,12 +231,14 @@ def salesperson(run, login):
 
 
 def submit(run, rpc, order_id):
-    for _attempt in range(5):
+    """Submit until it is done, as the salesperson would (the database may be
+    restarting); a refusal means it was submitted already (a lost answer)."""
+    while not run.stop.is_set():
         try:
             rpc("sale.order", "action_request_approval", [order_id])
             break
         except RpcError as error:
-            if error.kind == "refused":  # already submitted (a lost answer)
+            if error.kind == "refused":
                 break
             run.pause(2)
     # try to confirm while approval is pending: must be refused
