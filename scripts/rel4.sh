@@ -67,7 +67,16 @@ check() {  # check ACTION ARGS...
 started=$SECONDS
 drop_db "$REL4_DB" "$OUT/data"
 say "REL-4 on $REL4_DB: sale_management + sale_stock with orders in every state"
-odoo_run "install sale" -i sale_management,sale_stock --without-demo=all
+# REL4_KEEP_BASE=1 keeps plain Odoo in ${REL4_DB}_base for the next run (iterating)
+if [ "${REL4_KEEP_BASE:-0}" = 1 ] && db_initialised "${REL4_DB}_base"; then
+  createdb -T "${REL4_DB}_base" "$REL4_DB"
+else
+  odoo_run "install sale" -i sale_management,sale_stock --without-demo=all
+  if [ "${REL4_KEEP_BASE:-0}" = 1 ]; then
+    drop_db "${REL4_DB}_base"
+    createdb -T "$REL4_DB" "${REL4_DB}_base"
+  fi
+fi
 check populate-plain
 check snapshot base
 previous=base
