@@ -49,10 +49,15 @@ class TestFaultIsolation(AlertCase):
         self.assertFalse(broken.scan_error_at)
 
     def test_nan_hours_refused_and_a_stored_nan_stops_only_its_rule(self):
-        for value in (float("nan"), float("inf"), -1.0, 24 * 365 + 1):
+        for value, words in (
+            (float("nan"), "not a number"),
+            (float("inf"), "not a number"),
+            (-1.0, "between 0 and 8760"),
+            (24 * 365 + 1, "between 0 and 8760"),
+        ):
             with self.assertRaises(ValidationError, msg=value) as caught:
                 self.make_rule(name="Odd", stage_id=self.to_ship.id, hours=value)
-            self.assertIn("between 0 and 8760", str(caught.exception))
+            self.assertIn(words, str(caught.exception))
         with self.assertRaises(ValidationError):
             self.make_rule(
                 name="Odd", stage_id=self.to_ship.id, hours=8, warning_ratio=float("nan")
