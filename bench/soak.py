@@ -351,7 +351,8 @@ def report(run, figures, elapsed, args):
         f"webhooks={json.dumps(figures['webhooks'], separators=(',', ':'))} "
         f"broken_rule_marked={'yes' if figures['broken_rule_marked'] else 'NO'} "
         f"other_rules_in_error={figures['rules_in_error']} "
-        f"bypass_attempts={counts['bypass_attempts']} "
+        f"bypass_attempts={counts['bypass_attempts']}"
+        f"({counts['bypass_attempts_approved_meanwhile']} approved meanwhile) "
         f"lost={lost} duplicated={duplicated} bypasses={bypasses}"
     )
     print(line)

@@ -253,10 +253,20 @@ def submit(run, rpc, order_id):
         run.stats.add("bypass_attempts")
         try:
             rpc("sale.order", attempt[0], *attempt[1])
-            run.stats.add("bypasses", f"{attempt[0]} on order {order_id} succeeded")
         except RpcError as error:
             if error.kind not in ("refused", "access"):
                 run.stats.add("bypass_attempt_errors")
+            return
+        # it went through: legitimate only if an approver granted the approval
+        # between our read and our write (approvals are never taken back)
+        try:
+            [order] = rpc("sale.order", "read", [order_id], ["approval_state"])
+        except RpcError:
+            order = {"approval_state": "?"}
+        if order["approval_state"] == "approved":
+            run.stats.add("bypass_attempts_approved_meanwhile")
+        else:
+            run.stats.add("bypasses", f"{attempt[0]} on order {order_id} ({order}) succeeded")
 
 
 def resubmit_rejected(run, rpc):
