@@ -20,6 +20,9 @@ class SaleOrder(models.Model):
         search="_search_alert_highlight",
     )
 
+    def _tracking_system_fields(self):
+        return super()._tracking_system_fields() | {"alert_ids"}
+
     def init(self):
         result = super().init()
         # "orders in node X that entered it before T": one index range scan

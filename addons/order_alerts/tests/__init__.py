@@ -14,3 +14,4 @@ from . import test_concurrency
 from . import test_scan_cost
 from . import test_security
 from . import test_views_and_translations
+from . import test_fault_isolation

@@ -1,3 +1,4 @@
+from . import order_tracking_input_guard
 from . import account_move
 from . import order_tracking_stage
 from . import order_change_request

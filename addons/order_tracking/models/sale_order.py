@@ -1,4 +1,7 @@
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
+
+from .order_tracking_input_guard import check_input
 
 FULFILMENT_STATES = [
     ("none", "No goods"),
@@ -184,8 +187,50 @@ class SaleOrder(models.Model):
     # CRUD and Odoo flow hooks
     # ------------------------------------------------------------------
 
+    def _tracking_system_fields(self):
+        """Fields that only the add-ons' own code sets (as superuser), from
+        the order's documents, a sign-off or a decision; extend with super().
+        A user writing one over RPC would forge a fact (REL-1)."""
+        return {
+            "tracking_fulfilment",
+            "tracking_short",
+            "tracking_billing",
+            "tracking_payment",
+            "tracking_reservation_tried",
+            "tracking_stage_id",
+            "tracking_stage_code",
+            "tracking_passed_stage_ids",
+            "tracking_event_ids",
+            "tracking_last_event_id",
+            "tracking_entered_at",
+            "tracking_deadline",
+            "signed_at",
+            "signed_user_id",
+            "signed_note",
+            "tracking_promise_ids",
+            "tracking_promise_original",
+            "tracking_promise_latest",
+        }
+
+    def _tracking_check_system_fields(self, vals_list):
+        """Refuse, for callers other than the add-ons' own code (superuser),
+        values that would crash (a traceback over RPC) and forged facts."""
+        if self.env.su:
+            return
+        check_input(self, vals_list)
+        forged = sorted(self._tracking_system_fields() & set().union(*vals_list))
+        if forged:
+            raise AccessError(
+                self.env._(
+                    "%(fields)s of an order cannot be written: they are set from the order's "
+                    "documents, its sign-off and its approvals.",
+                    fields=", ".join(self._fields[name].string for name in forged),
+                )
+            )
+
     @api.model_create_multi
     def create(self, vals_list):
+        self._tracking_check_system_fields(vals_list)
         orders = super().create(vals_list)
         # the history starts at creation, even when the order is confirmed
         # in the same transaction
@@ -193,6 +238,7 @@ class SaleOrder(models.Model):
         return orders
 
     def write(self, vals):
+        self._tracking_check_system_fields([vals])
         if "commitment_date" not in vals:
             return super().write(vals)
         confirmed = self.filtered(lambda o: o.state == "sale" and o.tracking_promise_ids)
