@@ -83,9 +83,11 @@ class TestGrouping(KpiCase):
     def test_get_kpis_by_month_matches_the_pivot_columns(self):
         last_m1 = (self.M2 - timedelta(days=1)).date()
         self.assertAlmostEqual(self.kpis(self.M1.date(), last_m1)["otd_rate"], 0.75)
-        m2 = self.kpis(self.M2.date(), (self.M2 + timedelta(days=27)).date())
+        # a window as long as M1, so that its previous period is M1 exactly,
+        # whatever the months' lengths on the day the test runs
+        m2 = self.kpis(self.M2.date(), (self.M2 + (self.M2 - self.M1) - timedelta(days=1)).date())
         self.assertEqual(m2["otd_rate"], 0.0)
         self.assertEqual(m2["orders"], 2)
-        # growth against the month before (same length, just before)
+        # growth against the period before (same length, just before: M1)
         self.assertEqual(m2["previous_orders"], 4)
         self.assertAlmostEqual(m2["growth_rate"], (2 - 4) / 4)
