@@ -9,5 +9,7 @@ def post_init_hook(env):
 
 
 def uninstall_hook(env):
-    """Drop the triggers on the documents' tables and their functions."""
+    """Drop the triggers on the documents' tables and their functions, and
+    the system parameters the add-on set (the digest of the fact definition)."""
     schema.uninstall(env.cr)
+    env["ir.config_parameter"].sudo().search([("key", "=like", "order_kpi.%")]).unlink()
