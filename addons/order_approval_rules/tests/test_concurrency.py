@@ -9,10 +9,11 @@ then acts; a serialisation failure is retried as Odoo's RPC layer does
 
 import threading
 import uuid
+from datetime import timedelta
 
 from psycopg2 import errors
 
-from odoo import SUPERUSER_ID, api
+from odoo import SUPERUSER_ID, api, fields
 from odoo.modules.registry import Registry
 from odoo.tests import BaseCase, get_db_name, new_test_user, tagged
 from odoo.tools import SQL
@@ -188,9 +189,8 @@ class TestConcurrency(BaseCase):
         with self.registry.cursor() as cr:
             cr.execute(
                 SQL(
-                    "UPDATE order_approval_request "
-                    "SET deadline = now() at time zone 'UTC' - interval '1 hour' "
-                    "WHERE order_id = %s",
+                    "UPDATE order_approval_request SET deadline = %s WHERE order_id = %s",
+                    fields.Datetime.now() - timedelta(hours=1),
                     self.ids["order"],
                 )
             )
