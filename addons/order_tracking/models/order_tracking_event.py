@@ -106,7 +106,14 @@ CREATE TRIGGER order_tracking_event_immutable
         if not self.env.su:
             raise UserError(self.env._("Status history is written by the system only."))
         self._chain_hashes(vals_list)
-        return super().create(vals_list)
+        events = super().create(vals_list)
+        # each order's last event is the one just written (ids only grow)
+        last = {}
+        for event in events:
+            last[event.order_id] = event
+        for order, event in last.items():
+            order.sudo().tracking_last_event_id = event
+        return events
 
     # immutable by design (TRK-4): no super() — nothing may change or delete an event
     def write(self, vals):  # pylint: disable=method-required-super
@@ -151,22 +158,37 @@ CREATE TRIGGER order_tracking_event_immutable
 
     @api.model
     def _chain_hashes(self, vals_list):
-        """Set prev_hash and hash on ``vals_list``, in order, after locking the
-        orders so that two transactions cannot fork an order's chain."""
-        order_ids = sorted({vals["order_id"] for vals in vals_list})
-        self.env.cr.execute(
-            SQL(
-                """SELECT o.id,
-                          (SELECT e.hash FROM order_tracking_event e
-                            WHERE e.order_id = o.id ORDER BY e.id DESC LIMIT 1)
-                     FROM sale_order o
-                    WHERE o.id = ANY(%s)
-                 ORDER BY o.id
-                      FOR NO KEY UPDATE OF o""",
-                order_ids,
+        """Set prev_hash and hash on ``vals_list``, in order.
+
+        The recorder passes the hash of each order's last event as the order
+        holds it (``prev_hash``: ``sale.order.tracking_last_hash``): no query.
+        A concurrent transaction that added an event to the same order also
+        moved the order's last event,
+        so one of the two fails on the order's row (REPEATABLE READ) and is
+        retried: the chain cannot fork. For the other orders (installation
+        back-fill, direct calls) the last hashes are read here, the orders
+        locked first."""
+        known = {}
+        for vals in vals_list:
+            if vals.get("prev_hash") and vals["order_id"] not in known:
+                known[vals["order_id"]] = vals["prev_hash"]
+        order_ids = sorted({vals["order_id"] for vals in vals_list} - set(known))
+        last_hash = {}
+        if order_ids:
+            self.env.cr.execute(
+                SQL(
+                    """SELECT o.id,
+                              (SELECT e.hash FROM order_tracking_event e
+                                WHERE e.order_id = o.id ORDER BY e.id DESC LIMIT 1)
+                         FROM sale_order o
+                        WHERE o.id = ANY(%s)
+                     ORDER BY o.id
+                          FOR NO KEY UPDATE OF o""",
+                    order_ids,
+                )
             )
-        )
-        last_hash = dict(self.env.cr.fetchall())
+            last_hash = dict(self.env.cr.fetchall())
+        last_hash.update(known)
         for vals in vals_list:
             vals["hours_in_previous"] = round(vals.get("hours_in_previous") or 0.0, 2)
             vals["work_hours_in_previous"] = round(vals.get("work_hours_in_previous") or 0.0, 2)

@@ -240,13 +240,14 @@ class OrderTrackingLifecycle(models.AbstractModel):
     def _tracking_steps(self, stages, milestones):
         self.ensure_one()
         default = (engine.PROGRESS, lambda o: True)
-        passed = self.tracking_passed_stage_ids
         for stage in stages:
             if stage.code == "cancelled":
                 continue
             kind, milestone = milestones.get(stage.code, default)
             state = milestone(self)
             if kind == engine.PROGRESS and stage.trigger_mode == "manual":
+                # the passed checkpoints are read only when the walk meets one
+                passed = self.tracking_passed_stage_ids
                 if self._tracking_checkpoint_holds(stage):
                     kind, state = engine.CHECKPOINT, (None if stage in passed else state)
                 elif state and stage not in passed:
@@ -278,7 +279,7 @@ class OrderTrackingLifecycle(models.AbstractModel):
             stage = order._tracking_resolve(stages_by_company[company.id], milestones)[0]
             order.tracking_stage_id = stage
             if isinstance(order.id, int) and stage:
-                previous = order.tracking_last_event_id.to_stage_id
+                previous = order.tracking_last_stage_id
                 if stage != previous:
                     transitions.append((order, previous, stage))
         if transitions and self.env.context.get("module") != "order_tracking":

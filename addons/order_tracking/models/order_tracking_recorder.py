@@ -1,7 +1,8 @@
-from odoo import api, fields, models
+from odoo import fields, models
 from odoo.exceptions import UserError
 
 from ..tools import clock, sla
+from .order_tracking_event import GENESIS_HASH
 
 
 class OrderTrackingRecorder(models.AbstractModel):
@@ -20,9 +21,11 @@ class OrderTrackingRecorder(models.AbstractModel):
     # -- writing --
 
     def _tracking_calendar(self):
-        """The working calendar the SLA clock of this order runs on."""
+        """The working calendar the SLA clock of this order runs on (its
+        working intervals served from the worker's cache: see
+        models/resource_calendar.py)."""
         self.ensure_one()
-        return self.company_id.resource_calendar_id
+        return self.company_id.resource_calendar_id._tracking_cached()
 
     def _tracking_event_source(self, code):
         """(model, id, name) of the document that moved the order into ``code``."""
@@ -57,7 +60,7 @@ class OrderTrackingRecorder(models.AbstractModel):
         deadlines = {}
         for order, previous, stage in transitions:
             calendar = order._tracking_calendar()
-            entered = order.tracking_last_event_id.date
+            entered = order.tracking_entered_at
             source = forced_source or order._tracking_event_source(stage.code)
             if (calendar, entered) not in work_hours:
                 work_hours[calendar, entered] = sla.work_hours(calendar, entered, now)
@@ -80,6 +83,8 @@ class OrderTrackingRecorder(models.AbstractModel):
                     "hours_in_previous": sla.wall_hours(entered, now),
                     "work_hours_in_previous": work_hours[calendar, entered],
                     "deadline": deadlines[calendar, stage.sla_hours],
+                    # the chain continues from the last event the order knows
+                    "prev_hash": order.tracking_last_hash or GENESIS_HASH,
                 }
             )
         events = self.env["order.tracking.event"].sudo().create(vals_list)
@@ -110,11 +115,6 @@ class OrderTrackingRecorder(models.AbstractModel):
         self.with_context(**ctx).env.flush_all()
 
     # -- reading --
-
-    @api.depends("tracking_event_ids")
-    def _compute_tracking_last_event_id(self):
-        for order in self:
-            order.tracking_last_event_id = order.tracking_event_ids.sorted("id")[-1:]
 
     def _compute_tracking_late(self):
         now = fields.Datetime.now()

@@ -158,8 +158,8 @@ class OrderTrackingStage(models.Model):
                     vals.get("code", stage.code),
                     vals.get("company_id", stage.company_id.id) or False,
                 )
-        if {"code", "company_id", "sequence", "active"} & set(vals):
-            self.env.registry.clear_cache()  # _get_company_stage_ids
+        if {"code", "company_id", "sequence", "active", "hold_fact", "trigger_mode"} & set(vals):
+            self.env.registry.clear_cache()  # _get_company_stage_ids, _holding_facts
         return super().write(vals)
 
     def unlink(self):
@@ -244,6 +244,15 @@ class OrderTrackingStage(models.Model):
         )
         own = {s.code for s in stages if s.company_id}
         return tuple(s.id for s in stages if s.company_id or s.code not in own)
+
+    @api.model
+    @tools.ormcache()
+    def _holding_facts(self):
+        """The facts ('delivery', 'invoice') an active manual checkpoint of
+        some company holds: when none does, validating a delivery or posting
+        an invoice checks nothing."""
+        stages = self.sudo().search([("hold_fact", "!=", False), ("trigger_mode", "=", "manual")])
+        return frozenset(stages.mapped("hold_fact"))
 
     @api.model
     def _get_by_code(self, code, company):

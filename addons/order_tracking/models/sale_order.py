@@ -1,4 +1,6 @@
 from odoo import api, fields, models
+from odoo.tools import SQL
+from odoo.tools.sql import column_exists, create_column
 
 FULFILMENT_STATES = [
     ("none", "No goods"),
@@ -106,13 +108,18 @@ class SaleOrder(models.Model):
     tracking_event_ids = fields.One2many(
         "order.tracking.event", "order_id", string="Status History", readonly=True
     )
+    # set by order.tracking.event.create (the event just written is the last:
+    # no read of the history); not indexed: nothing looks orders up by it
     tracking_last_event_id = fields.Many2one(
-        "order.tracking.event",
-        string="Last Status Event",
-        compute="_compute_tracking_last_event_id",
-        store=True,
-        index="btree_not_null",
+        "order.tracking.event", string="Last Status Event", readonly=True, copy=False
     )
+    # what the next node change needs of the last event, on the order's own
+    # row: deciding whether the node changed and chaining the next event's
+    # hash read no event
+    tracking_last_stage_id = fields.Many2one(
+        related="tracking_last_event_id.to_stage_id", string="Node of the Last Event", store=True
+    )
+    tracking_last_hash = fields.Char(related="tracking_last_event_id.hash", store=True)
     tracking_entered_at = fields.Datetime(
         related="tracking_last_event_id.date",
         string="In Node Since",
@@ -184,6 +191,25 @@ class SaleOrder(models.Model):
     # ------------------------------------------------------------------
     # CRUD and Odoo flow hooks
     # ------------------------------------------------------------------
+
+    def _auto_init(self):
+        # the last event's node and hash of the orders that exist when the
+        # add-on is updated: one statement, not a recompute order by order
+        cr = self.env.cr
+        if column_exists(cr, "sale_order", "tracking_last_event_id") and not column_exists(
+            cr, "sale_order", "tracking_last_hash"
+        ):
+            create_column(cr, "sale_order", "tracking_last_stage_id", "int4")
+            create_column(cr, "sale_order", "tracking_last_hash", "varchar")
+            cr.execute(
+                SQL(
+                    """UPDATE sale_order so
+                          SET tracking_last_stage_id = e.to_stage_id, tracking_last_hash = e.hash
+                         FROM order_tracking_event e
+                        WHERE e.id = so.tracking_last_event_id"""
+                )
+            )
+        return super()._auto_init()
 
     @api.model_create_multi
     def create(self, vals_list):
