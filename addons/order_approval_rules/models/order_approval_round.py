@@ -34,8 +34,11 @@ class OrderApprovalRound(models.AbstractModel):
             "requested_by_id": self.env.uid,
             "evaluation": evaluation,
         }
+        # the facts the decision will be taken on, read now with the rule's
+        # evaluation; kept current while the request is open (_approval_recheck)
+        facts = batch.facts(self)
+        vals["fingerprint"] = facts.fingerprint(rule._product_lines(facts))
         if rule.auto_approve:
-            facts = batch.facts(self)
             vals.update(
                 {
                     "state": "approved",
@@ -43,7 +46,6 @@ class OrderApprovalRound(models.AbstractModel):
                     "decided_by_id": SUPERUSER_ID,
                     "decided_at": fields.Datetime.now(),
                     "comment": self.env._("Approved automatically: %(rule)s.", rule=rule.name),
-                    "fingerprint": facts.fingerprint(rule._product_lines(facts)),
                 }
             )
             return vals
@@ -75,13 +77,12 @@ class OrderApprovalRound(models.AbstractModel):
         vals_list = [self._approval_request_vals(ev, batch, excluded) for ev in matched]
         requests = self.env["order.approval.request"].sudo().create(vals_list)
         if requests:
-            self.message_post(
-                body=self.env._(
+            self._approval_log_note(
+                self.env._(
                     "Submitted for approval (round %(round)s): %(rules)s.",
                     round=self.approval_round,
                     rules=", ".join(r._describe_rule_level() for r in requests),
-                ),
-                subtype_xmlid="mail.mt_note",
+                )
             )
         self._approval_advance()
         return requests
@@ -100,12 +101,11 @@ class OrderApprovalRound(models.AbstractModel):
                 )
             vals_list.append(vals)
         requests = self.env["order.approval.request"].sudo().create(vals_list)
-        self.message_post(
-            body=self.env._(
+        self._approval_log_note(
+            self.env._(
                 "Approval re-opened: %(changes)s.",
                 changes="; ".join(self._approval_describe_changes(plan)),
-            ),
-            subtype_xmlid="mail.mt_note",
+            )
         )
         self._approval_advance()
         return requests
@@ -194,7 +194,14 @@ class OrderApprovalRound(models.AbstractModel):
                 partner_ids=self.user_id.partner_id.ids,
             )
             return
-        self.approval_awaiting_confirm = False
+        if self.approval_awaiting_confirm:
+            self.approval_awaiting_confirm = False
+
+    def _approval_log_note(self, body):
+        """An internal note in the order's chatter, notifying nobody: logged
+        in one insert (no follower lookup, no notification)."""
+        self.ensure_one()
+        return self._message_log(body=body, message_type="comment")
 
     def _approval_recheck(self):
         """After a change of an order under approval (or approved, not yet
@@ -211,12 +218,19 @@ class OrderApprovalRound(models.AbstractModel):
             plan = order._approval_plan(matched, batch)
             if plan:
                 order._approval_apply_plan(plan, batch)
+            facts = batch.facts(order)
             for request in order._approval_live_requests().filtered(
                 lambda r: r.state in ("waiting", "pending")
             ):
+                vals = {}
                 fresh = next((ev for ev in matched if ev["rule_id"] == request.rule_id.id), None)
                 if fresh and fresh != request.evaluation:
-                    request.evaluation = fresh
+                    vals["evaluation"] = fresh
+                fingerprint = facts.fingerprint(request.rule_id._product_lines(facts))
+                if fingerprint != request.fingerprint:
+                    vals["fingerprint"] = fingerprint
+                if vals:
+                    request.write(vals)
 
     def _approval_park(self):
         """Orders accepted by the customer (signature, payment) that still
@@ -288,16 +302,13 @@ class OrderApprovalRound(models.AbstractModel):
                     roles[request] = role
             if not roles:
                 pending[:1]._decider_role(user)  # raises the precise error
-            if decision == "approve" and (
-                order.approval_awaiting_confirm or order.company_id.approval_confirm_on_grant
-            ):
-                order.approval_confirming = True
             now = fields.Datetime.now()
-            facts = evaluator.FactsBatch(order).facts(order)
-            for request, (kind, who) in roles.items():
-                Decision.create(
+            Decision.create(
+                [
                     {
                         "request_id": request.id,
+                        "order_id": order.id,
+                        "company_id": order.company_id.id,
                         "user_id": user.id,
                         "on_behalf_of_id": who.id if kind != "escalation" else False,
                         "decision": decision,
@@ -305,24 +316,32 @@ class OrderApprovalRound(models.AbstractModel):
                         "date": now,
                         "escalation": kind == "escalation",
                     }
-                )
-                final = decision == "reject" or request._is_complete()
-                if not final:
+                    for request, (kind, who) in roles.items()
+                ]
+            )
+            final = {request for request in roles if decision == "reject" or request._is_complete()}
+            if decision == "approve" and order._approval_grants(final):
+                # the order stays in To Approve until it is confirmed right
+                # after, instead of passing through Quotation
+                order.approval_confirming = True
+            for request, (kind, who) in roles.items():
+                if request not in final:
                     request.write({"last_decision_at": now})
                     request._close_activities(users=user | who)
                     continue
                 request._close_activities()
-                request.write(
-                    {
-                        "state": "approved" if decision == "approve" else "rejected",
-                        "decided_by_id": user.id,
-                        "delegated_from_id": who.id if kind == "delegate" else False,
-                        "decided_at": now,
-                        "comment": comment or False,
-                        "last_decision_at": now,
-                        "fingerprint": facts.fingerprint(request.rule_id._product_lines(facts)),
-                    }
-                )
+                vals = {
+                    "state": "approved" if decision == "approve" else "rejected",
+                    "decided_by_id": user.id,
+                    "delegated_from_id": who.id if kind == "delegate" else False,
+                    "decided_at": now,
+                    "comment": comment or False,
+                    "last_decision_at": now,
+                }
+                if not request.fingerprint:  # a request opened before fingerprints were kept
+                    facts = evaluator.FactsBatch(order).facts(order)
+                    vals["fingerprint"] = facts.fingerprint(request.rule_id._product_lines(facts))
+                request.write(vals)
             order._approval_log_decision(decision, roles, comment)
             if decision == "reject":
                 order._approval_close_round()
@@ -331,6 +350,17 @@ class OrderApprovalRound(models.AbstractModel):
             if order.approval_confirming:
                 order.approval_confirming = False
         return True
+
+    def _approval_grants(self, final):
+        """Whether completing the requests ``final`` approves the whole round
+        and the order then confirms by itself."""
+        self.ensure_one()
+        if not (self.approval_awaiting_confirm or self.company_id.approval_confirm_on_grant):
+            return False
+        return all(
+            request in final or request.state == "approved"
+            for request in self._approval_live_requests()
+        )
 
     def _approval_log_decision(self, decision, roles, comment):
         self.ensure_one()
@@ -358,7 +388,7 @@ class OrderApprovalRound(models.AbstractModel):
             )
         if comment:
             body = Markup("%s<br/>%s") % (body, comment)
-        self.message_post(body=body, subtype_xmlid="mail.mt_note")
+        self._approval_log_note(body)
 
     def _approval_close_round(self):
         """A rejection ends the round: the rest is cancelled, the order goes

@@ -177,7 +177,7 @@ class SaleOrder(models.Model):
         return milestones
 
     def _tracking_event_source(self, code):
-        previous = self.tracking_last_event_id.to_code
+        previous = self.tracking_last_stage_id.code
         if code == "to_approve" or (previous == "to_approve" and code != "cancelled"):
             request = self.sudo().approval_request_ids.sorted(
                 lambda r: (r.decided_at or r.create_date or fields.Datetime.now(), r.id)
