@@ -21,10 +21,10 @@ from odoo.addons.order_tracking.tests.extra_queries import extra_queries
 # customer e-mail of "Shipped"; the payment writes tracking_payment and reads
 # the invoices' matched payments
 EXPECTED = {
-    "confirm": 6,
-    "delivery": 8,
-    "invoice": 5,
-    "payment": 7,
+    "confirm": 4,
+    "delivery": 7,
+    "invoice": 4,
+    "payment": 5,
 }
 
 

@@ -67,20 +67,20 @@ class OrderApprovalDelegation(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         delegations = super().create(vals_list)
-        self.env.registry.clear_cache()  # _active_pairs
+        self.env.registry.clear_cache()  # _active_pairs, _any_delegation
         delegations._share_open_requests()
         return delegations
 
     def write(self, vals):
         result = super().write(vals)
-        self.env.registry.clear_cache()  # _active_pairs
+        self.env.registry.clear_cache()  # _active_pairs, _any_delegation
         if {"date_from", "date_to", "delegate_id", "active"} & set(vals):
             self._share_open_requests()
         return result
 
     def unlink(self):
         result = super().unlink()
-        self.env.registry.clear_cache()  # _active_pairs
+        self.env.registry.clear_cache()  # _active_pairs, _any_delegation
         return result
 
     @api.ondelete(at_uninstall=False)
@@ -121,7 +121,16 @@ class OrderApprovalDelegation(models.Model):
         )
         return tuple((d.user_id.id, d.delegate_id.id, d.company_id.id) for d in delegations)
 
+    @api.model
+    @tools.ormcache()
+    def _any_delegation(self):
+        """Whether any active delegation exists at all: most companies never
+        delegate, and then nobody's today needs computing."""
+        return bool(self.sudo().with_context(active_test=True).search_count([], limit=1))
+
     def _active_today(self, company=None):
+        if not self._any_delegation():
+            return []
         pairs = self._active_pairs(fields.Date.context_today(self))
         return [pair for pair in pairs if not company or pair[2] == company.id]
 

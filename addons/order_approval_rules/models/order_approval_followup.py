@@ -18,8 +18,6 @@ class OrderApprovalFollowup(models.AbstractModel):
     def _schedule_activities(self, users, note=None):
         """One approval activity per order and user, linked to every request
         of that order the user has to decide (an existing one is extended)."""
-        Activity = self.env["mail.activity"].sudo()
-        activity_type = self.env.ref("order_approval_rules.mail_activity_type_approval")
         wanted = defaultdict(lambda: self.browse())
         for request in self:
             excluded = request.order_id.user_id | request.requested_by_id
@@ -28,6 +26,8 @@ class OrderApprovalFollowup(models.AbstractModel):
                 wanted[request.order_id.id, user.id] |= request
         if not wanted:
             return
+        Activity = self.env["mail.activity"].sudo()
+        activity_type = self.env.ref("order_approval_rules.mail_activity_type_approval")
         existing = Activity.search(
             [
                 ("activity_type_id", "=", activity_type.id),
@@ -69,7 +69,8 @@ class OrderApprovalFollowup(models.AbstractModel):
     def _close_activities(self, users=None):
         """These requests need no more decision (from ``users``): unlink them
         from the approval activities; an activity left with nothing pending
-        is removed."""
+        is done (archived, as Odoo keeps done activities: deleting a record
+        would empty the whole cache of the transaction)."""
         domain = [("approval_request_ids", "in", self.ids)]
         if users is not None:
             domain.append(("user_id", "in", users.ids))
@@ -84,7 +85,7 @@ class OrderApprovalFollowup(models.AbstractModel):
             else:
                 finished |= activity
         if finished:
-            finished.with_context(approval_closing_activities=True).unlink()
+            finished._approval_archive()
 
     @api.model
     def _cron_escalate(self, limit=500):

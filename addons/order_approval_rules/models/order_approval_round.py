@@ -74,6 +74,10 @@ class OrderApprovalRound(models.AbstractModel):
         self.ensure_one()
         self.approval_round += 1
         excluded = self._approval_excluded_users()
+        # the rules' approvers read once for all the rules, not rule by rule
+        self.env["order.approval.rule"].sudo().browse(
+            [ev["rule_id"] for ev in matched]
+        ).user_ids.mapped("active")
         vals_list = [self._approval_request_vals(ev, batch, excluded) for ev in matched]
         requests = self.env["order.approval.request"].sudo().create(vals_list)
         if requests:
@@ -181,9 +185,18 @@ class OrderApprovalRound(models.AbstractModel):
             )
             return
         send_email = self.approval_awaiting_confirm
+        order = self.with_context(send_email=send_email)
+        if self._approval_fingerprints_hold():
+            # the round was granted just now on the facts the order still has:
+            # the confirmation evaluates no rule again (OCA's tier validation
+            # neither); a change that reached the order past the write hooks
+            # leaves it to the guard, which asks for approval again
+            from .sale_order import OrderIds  # noqa: PLC0415 - sale_order imports this unit
+
+            order = order.with_context(approval_checked=OrderIds(self.ids))
         try:
             with self.env.cr.savepoint():
-                self.with_context(send_email=send_email).action_confirm()
+                order.action_confirm()
         except UserError as error:
             self.message_post(
                 body=self.env._(
@@ -196,6 +209,25 @@ class OrderApprovalRound(models.AbstractModel):
             return
         if self.approval_awaiting_confirm:
             self.approval_awaiting_confirm = False
+
+    def _approval_fingerprints_hold(self):
+        """Whether the order's facts still are those its approved requests
+        were decided on (their fingerprints)."""
+        self.ensure_one()
+        facts = evaluator.FactsBatch(self).facts(self)
+        tolerance = self.company_id.approval_amount_tolerance
+        for request in self._approval_live_requests():
+            if request.state != "approved" or request.auto:
+                continue
+            rule = request.rule_id
+            if evaluator.changed_facts(
+                request.fingerprint,
+                facts.fingerprint(rule._product_lines(facts)),
+                rule._fingerprint_keys(),
+                tolerance,
+            ):
+                return False
+        return True
 
     def _approval_log_note(self, body):
         """An internal note in the order's chatter, notifying nobody: logged
@@ -355,12 +387,12 @@ class OrderApprovalRound(models.AbstractModel):
         """Whether completing the requests ``final`` approves the whole round
         and the order then confirms by itself."""
         self.ensure_one()
-        if not (self.approval_awaiting_confirm or self.company_id.approval_confirm_on_grant):
-            return False
-        return all(
+        if not all(
             request in final or request.state == "approved"
             for request in self._approval_live_requests()
-        )
+        ):
+            return False
+        return self.approval_awaiting_confirm or self.company_id.approval_confirm_on_grant
 
     def _approval_log_decision(self, decision, roles, comment):
         self.ensure_one()

@@ -177,7 +177,7 @@ class SaleOrder(models.Model):
         return milestones
 
     def _tracking_event_source(self, code):
-        previous = self.tracking_last_stage_id.code
+        previous = self._tracking_code_of(self.tracking_last_stage_id)
         if code == "to_approve" or (previous == "to_approve" and code != "cancelled"):
             request = self.sudo().approval_request_ids.sorted(
                 lambda r: (r.decided_at or r.create_date or fields.Datetime.now(), r.id)

@@ -237,15 +237,32 @@ class OrderTrackingLifecycle(models.AbstractModel):
 
     # -- the node: the walk and the computes --
 
+    def _tracking_stage_specs(self, stages):
+        """{stage id: (code, trigger mode, SLA hours, notifies)} of ``stages``,
+        from the cache of the company's nodes (other stages are read)."""
+        specs = self.env["order.tracking.stage"]._get_company_stage_specs(self.company_id.id)
+        missing = stages.filtered(lambda stage: stage.id not in specs)
+        if missing:
+            specs = {**specs, **{stage.id: stage._tracking_spec() for stage in missing}}
+        return specs
+
+    def _tracking_code_of(self, stage):
+        """The code of ``stage`` (a node of this order's company), read from
+        the cache of the nodes."""
+        self.ensure_one()
+        return self._tracking_stage_specs(stage)[stage.id][0] if stage else False
+
     def _tracking_steps(self, stages, milestones):
         self.ensure_one()
         default = (engine.PROGRESS, lambda o: True)
+        specs = self._tracking_stage_specs(stages)
         for stage in stages:
-            if stage.code == "cancelled":
+            code, trigger_mode = specs[stage.id][:2]
+            if code == "cancelled":
                 continue
-            kind, milestone = milestones.get(stage.code, default)
+            kind, milestone = milestones.get(code, default)
             state = milestone(self)
-            if kind == engine.PROGRESS and stage.trigger_mode == "manual":
+            if kind == engine.PROGRESS and trigger_mode == "manual":
                 # the passed checkpoints are read only when the walk meets one
                 passed = self.tracking_passed_stage_ids
                 if self._tracking_checkpoint_holds(stage):
@@ -259,7 +276,8 @@ class OrderTrackingLifecycle(models.AbstractModel):
         self.ensure_one()
         override = self._tracking_override_code()
         if override:
-            stage = stages.filtered(lambda s: s.code == override)[:1]
+            specs = self._tracking_stage_specs(stages)
+            stage = stages.filtered(lambda s: specs[s.id][0] == override)[:1]
             if stage:
                 return stage, stage.browse()
         milestones = milestones or self._tracking_milestones()
@@ -284,6 +302,12 @@ class OrderTrackingLifecycle(models.AbstractModel):
                     transitions.append((order, previous, stage))
         if transitions and self.env.context.get("module") != "order_tracking":
             self._tracking_record_transitions(transitions)
+
+    @api.depends("tracking_stage_id", "tracking_stage_id.code")
+    def _compute_tracking_stage_code(self):
+        # the code from the cache of the nodes: a node change reads no node
+        for order in self:
+            order.tracking_stage_code = order._tracking_code_of(order.tracking_stage_id)
 
     @api.depends(lambda self: self._tracking_stage_depends())
     def _compute_tracking_checkpoint_id(self):

@@ -59,21 +59,23 @@ class OrderTrackingRecorder(models.AbstractModel):
         work_hours = {}
         deadlines = {}
         for order, previous, stage in transitions:
+            specs = order._tracking_stage_specs(stage | previous)
+            code, _mode, sla_hours, _notifies = specs[stage.id]
             calendar = order._tracking_calendar()
             entered = order.tracking_entered_at
-            source = forced_source or order._tracking_event_source(stage.code)
+            source = forced_source or order._tracking_event_source(code)
             if (calendar, entered) not in work_hours:
                 work_hours[calendar, entered] = sla.work_hours(calendar, entered, now)
-            if (calendar, stage.sla_hours) not in deadlines:
-                deadlines[calendar, stage.sla_hours] = sla.deadline(calendar, now, stage.sla_hours)
+            if (calendar, sla_hours) not in deadlines:
+                deadlines[calendar, sla_hours] = sla.deadline(calendar, now, sla_hours)
             vals_list.append(
                 {
                     "order_id": order.id,
                     "company_id": order.company_id.id,
                     "from_stage_id": previous.id,
                     "to_stage_id": stage.id,
-                    "from_code": previous.code or False,
-                    "to_code": stage.code,
+                    "from_code": specs[previous.id][0] if previous else False,
+                    "to_code": code,
                     "date": now,
                     "user_id": self.env.uid,
                     "source_model": source[0],
@@ -82,7 +84,7 @@ class OrderTrackingRecorder(models.AbstractModel):
                     "note": notes.get(order.id) or False,
                     "hours_in_previous": sla.wall_hours(entered, now),
                     "work_hours_in_previous": work_hours[calendar, entered],
-                    "deadline": deadlines[calendar, stage.sla_hours],
+                    "deadline": deadlines[calendar, sla_hours],
                     # the chain continues from the last event the order knows
                     "prev_hash": order.tracking_last_hash or GENESIS_HASH,
                 }
@@ -96,7 +98,7 @@ class OrderTrackingRecorder(models.AbstractModel):
         queues the customer e-mails of nodes flagged notify-customer."""
         self.env["order.tracking.notification"]._enqueue(
             events.filtered(
-                lambda e: e.to_stage_id.notify_customer and e.to_stage_id.mail_template_id
+                lambda e: e.order_id._tracking_stage_specs(e.to_stage_id)[e.to_stage_id.id][3]
             )
         )
 

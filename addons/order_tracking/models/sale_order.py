@@ -91,8 +91,8 @@ class SaleOrder(models.Model):
         group_expand="_read_group_tracking_stage_ids",
     )
     tracking_stage_code = fields.Char(
-        related="tracking_stage_id.code",
         string="Status Node Code",
+        compute="_compute_tracking_stage_code",
         store=True,
         index=True,
     )
