@@ -95,18 +95,25 @@ def iqr(values):
 
 
 def paired_order(pair_index, labels):
-    """ABBA order: pairs alternate which side runs first, so that a drift of
-    the machine's load during the run weighs on both sides alike."""
-    return list(labels) if pair_index % 2 == 0 else list(reversed(labels))
+    """The order the sides run in for block ``pair_index``: rotated from one
+    block to the next and reversed every other round (ABBA with two sides),
+    so that a drift of the machine's load weighs on every side alike."""
+    labels = list(labels)
+    shift = pair_index % len(labels)
+    order = labels[shift:] + labels[:shift]
+    return list(reversed(order)) if (pair_index // len(labels)) % 2 else order
 
 
 def paired_ratios(tag, sides, run, subject, reference, pairs, block, warmup):
     """``run(side, count, record=True)`` -> (seconds on the clock, wall-clock
     seconds) on each of ``sides`` (a dict of objects with ``close()``): first
     ``warmup`` orders each, not recorded, then ``pairs`` blocks of ``block``
-    orders in ABBA order. Returns the ratios subject / reference of each pair
-    on both clocks; the sides are closed (rolled back) in any case."""
-    ratios, wall_ratios = [], []
+    orders on every side in turn (paired_order). Returns {label: (ratios,
+    wall ratios)} of subject / label for every other side, ``reference``
+    first in the progress lines; the sides are closed (rolled back) in any
+    case."""
+    others = [label for label in sides if label != subject]
+    ratios = {label: ([], []) for label in others}
     try:
         for side in sides.values():
             run(side, warmup, record=False)
@@ -114,17 +121,18 @@ def paired_ratios(tag, sides, run, subject, reference, pairs, block, warmup):
             times = {}
             for label in paired_order(pair, sides):
                 times[label] = run(sides[label], block)
-            ratios.append(times[subject][0] / times[reference][0])
-            wall_ratios.append(times[subject][1] / times[reference][1])
+            for label in others:
+                ratios[label][0].append(times[subject][0] / times[label][0])
+                ratios[label][1].append(times[subject][1] / times[label][1])
             if (pair + 1) % max(pairs // 5, 1) == 0 or pair + 1 == pairs:
                 progress(
-                    f"{tag}: {pair + 1}/{pairs} pairs of {block} orders, "
-                    f"running median ratio {median(ratios):.3f}"
+                    f"{tag}: {pair + 1}/{pairs} blocks of {block} orders, "
+                    f"running median ratio {median(ratios[reference][0]):.3f}"
                 )
     finally:
         for side in sides.values():
             side.close()
-    return ratios, wall_ratios
+    return ratios
 
 
 def clock_line(clock, subject_wall_ms, reference_wall_ms, wall_ratios):

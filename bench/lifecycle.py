@@ -144,7 +144,7 @@ def main(argv=None):
     }
     ratios, wall_ratios = benchlib.paired_ratios(
         "PERF-1", sides, Side.life_cycle, "addons", "plain", pairs, args.block, args.warmup
-    )
+    )["plain"]
 
     plain, addons = sides["plain"], sides["addons"]
     print(f"\n  {'phase':<9}{'queries/order':>27}{'ms/order':>27}")

@@ -5,6 +5,8 @@ from odoo.exceptions import UserError
 
 from odoo.addons.order_tracking.tools import engine
 
+from .order_approval_followup import GatheredSubscriptions
+
 APPROVAL_STATES = [
     ("not_required", "Not Required"),
     ("pending", "Waiting for Approval"),
@@ -222,6 +224,15 @@ class SaleOrder(models.Model):
                     order=self.sudo().filtered("approval_request_ids")[0].name,
                 )
             )
+
+    def message_subscribe(self, partner_ids=None, subtype_ids=None):
+        gathered = self.env.context.get("approval_gather_subscriptions")
+        if isinstance(gathered, GatheredSubscriptions) and partner_ids and not subtype_ids:
+            # approval activities being created: subscribed together afterwards
+            # (order.approval.followup._subscribe_gathered)
+            gathered.append((self.ids, list(partner_ids)))
+            return True
+        return super().message_subscribe(partner_ids=partner_ids, subtype_ids=subtype_ids)
 
     def action_confirm(self):
         skip = self.env.context.get("approval_skip_ids")
