@@ -148,7 +148,7 @@ run() {  # run NAME SCRIPT ARGS...
 
 if wanted perf1; then
   run PERF-1 bench/lifecycle.py --plain-db "${PREFIX}_plain" --addons-db "${PREFIX}_addons" \
-    -n "$(scaled 120 8)"
+    -n "$(scaled 240 8)"
 fi
 if wanted perf2; then
   run PERF-2 bench/alert_scan.py --db "${PREFIX}_alerts" \
@@ -160,7 +160,7 @@ if wanted perf3 && [[ ",$modules," == *",order_kpi,"* ]] && [ -f bench/kpi.py ];
 fi
 if wanted perf5; then
   run PERF-5 bench/approvals.py --ours-db "${PREFIX}_approvals" --oca-db "${PREFIX}_oca" \
-    -n "$(scaled 60 8)"
+    -n "$(scaled 120 8)"
 fi
 
 echo
