@@ -43,25 +43,35 @@ apt_install() {  # apt_install PKG... : install Debian packages (root, or sudo w
 deb_installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 
 # --- Odoo ----------------------------------------------------------------------------------
-# odoo_launcher: fills the array ODOO_CMD with a command that runs Odoo 18 for $PYTHON:
-# the `odoo` console script when it is on PATH and really starts (it can exist and fail,
-# e.g. on a pkg_resources requirement check), else `$PYTHON -m odoo`, else odoo-bin.
+# odoo_launcher: fills the array ODOO_CMD with a command that runs the Odoo 18 that $PYTHON
+# imports (the exact release: another interpreter's `odoo` script on PATH, e.g. the system
+# one while PYTHON is a virtualenv, must not be picked): `$PYTHON -m odoo`, else the `odoo`
+# console script beside $PYTHON or on PATH when it reports that same release (it can exist
+# and fail, e.g. on a pkg_resources requirement check), else odoo-bin.
 ODOO_CMD=()
 odoo_launcher() {
   [ ${#ODOO_CMD[@]} -gt 0 ] && return 0
-  local v odoo_root
-  if command -v odoo >/dev/null 2>&1 && v="$(odoo --version 2>/dev/null)" && [[ $v == *"Odoo Server 18."* ]]; then
-    ODOO_CMD=(odoo); return 0
-  fi
-  if v="$(py -m odoo --version 2>/dev/null)" && [[ $v == *"Odoo Server 18."* ]]; then
+  local v want script odoo_root
+  want="$(py -W ignore -c 'import odoo.release; print(odoo.release.version)' 2>/dev/null)" \
+    || die "Odoo is not importable by $PYTHON (run scripts/ensure_odoo.sh)"
+  [[ $want == 18.* ]] || die "$PYTHON imports Odoo $want, not Odoo 18"
+  if v="$(py -m odoo --version 2>/dev/null)" && [ "$v" = "Odoo Server $want" ]; then
     ODOO_CMD=("$PYTHON" "${PY_FLAGS[@]}" -m odoo); return 0
   fi
+  local beside=""
+  [[ $PYTHON == */* ]] && beside="$(dirname "$PYTHON")/odoo"
+  for script in "$beside" "$(command -v odoo 2>/dev/null || true)"; do
+    if [ -n "$script" ] && [ -x "$script" ] && v="$("$script" --version 2>/dev/null)" \
+       && [ "$v" = "Odoo Server $want" ]; then
+      ODOO_CMD=("$script"); return 0
+    fi
+  done
   odoo_root="$(py -c 'import odoo,os;print(os.path.dirname(os.path.dirname(os.path.abspath(odoo.__file__))))' 2>/dev/null || true)"
   if [ -n "$odoo_root" ] && [ -f "$odoo_root/odoo-bin" ] \
-     && v="$("$PYTHON" "$odoo_root/odoo-bin" --version 2>/dev/null)" && [[ $v == *"Odoo Server 18."* ]]; then
+     && v="$("$PYTHON" "$odoo_root/odoo-bin" --version 2>/dev/null)" && [ "$v" = "Odoo Server $want" ]; then
     ODOO_CMD=("$PYTHON" "$odoo_root/odoo-bin"); return 0
   fi
-  die "no working Odoo 18 launcher for $PYTHON (run scripts/ensure_odoo.sh)"
+  die "no working launcher for Odoo $want of $PYTHON (run scripts/ensure_odoo.sh)"
 }
 
 # odoo_addons_path: prints the comma-separated addons path: Odoo's own add-on directories

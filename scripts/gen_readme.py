@@ -1,8 +1,10 @@
-"""Write each add-on's README.md from its manifest and its readme/ fragments.
+"""Write each add-on's README.md from its manifest and its readme/ fragments,
+and static/description/index.html (what Odoo's Apps show) from the same text.
 
 OCA keeps an add-on's documentation in readme/ fragments (DESCRIPTION, USAGE,
 CONFIGURE, ...) and generates the README from them; this does the same for
-Markdown fragments, so that the README never drifts from the fragments.
+Markdown fragments, so that the README never drifts from the fragments. Without
+index.html Odoo would read README.md as reStructuredText and log warnings.
 
     python3 scripts/gen_readme.py [--check] [ADDON_DIR ...]   (default: addons/*/)
 
@@ -50,6 +52,17 @@ def render(addon):
     return "\n\n".join(parts) + "\n"
 
 
+def render_html(markdown_text):
+    import markdown  # requirements-dev.txt: a tool of `make readme` only
+
+    body = markdown.markdown(markdown_text, extensions=["tables", "fenced_code"])
+    return (
+        '<section class="oe_container">\n<div class="oe_row oe_spaced">\n'
+        + body
+        + "\n</div>\n</section>\n"
+    )
+
+
 def main(argv):
     check = "--check" in argv
     dirs = [pathlib.Path(a) for a in argv if a != "--check"]
@@ -59,13 +72,22 @@ def main(argv):
     for addon in addons:
         if not (addon / "readme").is_dir():
             continue
-        target = addon / "README.md"
         text = render(addon)
-        if target.exists() and target.read_text(encoding="utf-8") == text:
-            continue
-        stale.append(str(target))
-        if not check:
-            target.write_text(text, encoding="utf-8")
+        html = addon / "static" / "description" / "index.html"
+        for target, content in ((addon / "README.md", text), (html, None)):
+            if content is None:
+                if check and not target.exists():
+                    stale.append(str(target))
+                    continue
+                if check:
+                    continue  # the HTML follows the README: checked through it
+                content = render_html(text)
+            if target.exists() and target.read_text(encoding="utf-8") == content:
+                continue
+            stale.append(str(target))
+            if not check:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(content, encoding="utf-8")
     if check and stale:
         print("out of date (run `make readme`): " + ", ".join(stale))
         return 1

@@ -11,6 +11,12 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 odoo_launcher
+# `python -m odoo` runs, but Odoo re-executes sys.argv[0] (then odoo/__main__.py, which
+# fails as a script) to spawn its websocket process with --workers and to restart: start
+# the same Odoo through scripts/odoo_launcher.py instead.
+if [ "${#ODOO_CMD[@]}" -ge 2 ] && [ "${ODOO_CMD[-2]}" = -m ] && [ "${ODOO_CMD[-1]}" = odoo ]; then
+  ODOO_CMD=("${ODOO_CMD[@]:0:${#ODOO_CMD[@]}-2}" "$REPO_ROOT/scripts/odoo_launcher.py")
+fi
 addons_path="$(odoo_addons_path)"
 
 cmd=()

@@ -9,13 +9,15 @@
 #                   suites): for a second pass over the same database
 #   TEST_CLOCK_SHIFT  e.g. +400d: run pytest with the test process's clock shifted that far from
 #                   PostgreSQL's (libfaketime): business facts must use one clock (REL-6)
+#   TEST_LOG_DIR    where logs, the generated config and the filestore go (default .test-logs)
 # Logs go to .test-logs/ (install.log, pytest.log); the test filestore to .test-logs/data.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$REPO_ROOT"
 
 TEST_DB="${TEST_DB:-order_tracking_test}"
-LOG_DIR="$REPO_ROOT/.test-logs"
+LOG_DIR="${TEST_LOG_DIR:-$REPO_ROOT/.test-logs}"
+case "$LOG_DIR" in /*) ;; *) LOG_DIR="$REPO_ROOT/$LOG_DIR" ;; esac
 DATA_DIR="$LOG_DIR/data"
 CONF="$LOG_DIR/odoo-test.conf"
 INSTALL_LOG="$LOG_DIR/install.log"
@@ -65,7 +67,7 @@ fi
 
 if [ "$reuse" = 0 ]; then
 drop_db "$TEST_DB" "$DATA_DIR"
-say "Installing $install_modules into $TEST_DB (no demo data; en_US default, zh_CN loaded); log: ${INSTALL_LOG#"$REPO_ROOT"/}"
+say "Installing $install_modules into $TEST_DB with Odoo $(py -W ignore -c 'import odoo.release; print(odoo.release.version)') of $PYTHON (no demo data; en_US default, zh_CN loaded); log: ${INSTALL_LOG#"$REPO_ROOT"/}"
 rm -f "$INSTALL_LOG"
 if ! bash "$REPO_ROOT/scripts/odoo.sh" -c "$CONF" -d "$TEST_DB" -i "$install_modules" \
      --without-demo=all --load-language=en_US,zh_CN --stop-after-init --logfile="$INSTALL_LOG"; then
@@ -103,7 +105,24 @@ if [ "${ODOO_SUITES:-1}" != 0 ] && [ -n "$modules" ]; then
   say "Odoo's own suites: ${suite_result##*odoo.tests.result: }"
   if ! [[ $suite_result =~ \ 0\ failed,\ 0\ error ]]; then
     grep -E '(ERROR|FAIL):' "$SUITE_LOG" >&2 || true
-    die "Odoo's own suites fail with our add-ons installed (log: $SUITE_LOG)"
+    # Browser tours of Odoo's own suites can race on a loaded machine (e.g. the
+    # onboarding sale_tour types a price before the product it just created has
+    # loaded): run what failed once more, alone, and say so. Anything that fails
+    # again fails the build.
+    failed_tags="$(grep -oE 'odoo\.addons\.[a-z_]+\.tests\.[a-z_0-9]+: (FAIL|ERROR): [A-Za-z_0-9]+\.[a-z_0-9]+' "$SUITE_LOG" \
+      | sed -E 's/^odoo\.addons\.([a-z_]+)\.tests\.[a-z_0-9]+: (FAIL|ERROR): /\/\1:/' | sort -u | paste -sd, -)"
+    [ -n "$failed_tags" ] || die "Odoo's own suites fail with our add-ons installed (log: $SUITE_LOG)"
+    RETRY_LOG="$LOG_DIR/odoo-suites-retry.log"
+    say "Running the failed tests of Odoo's suites once more, alone: $failed_tags; log: ${RETRY_LOG#"$REPO_ROOT"/}"
+    rm -f "$RETRY_LOG"
+    bash "$REPO_ROOT/scripts/odoo.sh" -c "$CONF" -d "$TEST_DB" --test-tags "$failed_tags" \
+      --http-port="$suite_port" --stop-after-init --log-level=test --logfile="$RETRY_LOG" || true
+    retry_result="$(grep -E 'odoo.tests.result: [0-9]+ failed, [0-9]+ error\(s\) of [0-9]+ tests' "$RETRY_LOG" | tail -n 1 || true)"
+    if ! [[ $retry_result =~ \ 0\ failed,\ 0\ error ]]; then
+      grep -E '(ERROR|FAIL):' "$RETRY_LOG" >&2 || true
+      die "Odoo's own suites fail with our add-ons installed (logs: $SUITE_LOG, $RETRY_LOG)"
+    fi
+    warn "Odoo's own suites: $failed_tags failed in the full run and passed alone (${retry_result##*odoo.tests.result: })"
   fi
 fi
 fi  # reuse
@@ -163,4 +182,4 @@ set -e
 if [ "$rc" -eq 5 ]; then
   die "pytest collected no test although there are $n_test_files test files (check test class names and imports)"
 fi
-[ "$rc" -eq 0 ] || die "tests failed (pytest exit code $rc; output also in .test-logs/pytest.log)"
+[ "$rc" -eq 0 ] || die "tests failed (pytest exit code $rc; output also in ${LOG_DIR#"$REPO_ROOT"/}/pytest.log)"

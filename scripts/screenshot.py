@@ -12,6 +12,7 @@ import argparse
 import base64
 import json
 import re
+import socket
 import subprocess
 import tempfile
 import time
@@ -43,11 +44,20 @@ def main():
     parser.add_argument("--password", default="admin")
     parser.add_argument("--size", default="1400x900")
     parser.add_argument("--wait", type=float, default=4.0)
+    parser.add_argument(
+        "--debug-port", type=int, default=0, help="Chromium's DevTools port (default: a free one)"
+    )
     args = parser.parse_args()
     width, height = (int(v) for v in args.size.split("x"))
     session = login(args.base, args.db, args.login, args.password)
     profile = tempfile.mkdtemp()
-    port = 9333
+    # a free port unless one is given: other sessions may run Chromium with remote
+    # debugging too
+    port = args.debug_port
+    if not port:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
     chrome = subprocess.Popen(
         [
             "chromium",

@@ -27,8 +27,10 @@ def doc_blocks(section):
 
 @tagged("post_install", "-at_install")
 class TestDocsExamples(HttpCase, OrderTrackingCase):
-    def run_blocks(self, section, namespace):
+    def run_blocks(self, section, namespace, replacements=None):
         setup, *examples = doc_blocks(section)
+        for old, new in (replacements or {}).items():
+            examples = [example.replace(old, new) for example in examples]
         setup = re.sub(
             r"^URL, DB, LOGIN, PASSWORD = .*$",
             f'URL, DB, LOGIN, PASSWORD = "http://127.0.0.1:{config["http_port"]}", '
@@ -70,6 +72,26 @@ class TestDocsExamples(HttpCase, OrderTrackingCase):
         self.assertEqual(order.tracking_stage_code, "delivered")
         self.assertTrue(any(e["order_id"][0] == order.id for e in namespace["events"]))
 
+    def test_change_request_examples(self):
+        self.set_stock(self.product, 10)
+        order = self.create_order([(self.product, 6)])
+        order.action_confirm()
+        self.validate(order.picking_ids, {self.product: 4})
+        self.env.flush_all()
+        namespace = self.run_blocks(
+            "Change requests (order_tracking)",
+            {"change_order_id": order.id, "change_line_id": order.order_line.id},
+        )
+        returned = order.picking_ids.filtered(lambda p: p.picking_type_code == "incoming")
+        self.assertEqual(namespace["request"]["state"], "applied")
+        self.assertEqual(namespace["request"]["result_ref"], returned.name)
+        self.assertEqual(returned.move_ids.product_uom_qty, 2)
+        self.assertEqual(namespace["timeline"][-1]["source"], "change")
+        self.assertIn("was already applied", namespace["refused"])
+        order.invalidate_recordset()
+        self.assertEqual(order.commitment_date, order.tracking_promise_latest)
+        self.assertEqual(order.tracking_promise_ids.sorted("id")[-1].kind, "repromise")
+
     def test_order_approval_rules_examples(self):
         if "order.approval.rule" not in self.env:
             self.skipTest("order_approval_rules is not installed")
@@ -110,3 +132,22 @@ class TestDocsExamples(HttpCase, OrderTrackingCase):
         self.assertEqual(alert.order_id, order)
         self.assertEqual(alert.state, "resolved")
         self.assertTrue(alert.acknowledged_at)
+
+    def test_order_kpi_examples(self):
+        if "order.kpi.report" not in self.env:
+            self.skipTest("order_kpi is not installed")
+        self.set_stock(self.product, 10)
+        order = self.create_order([(self.product, 2)])
+        order.action_confirm()
+        self.ship_all(order)
+        self.env["order.kpi.report"]._kpi_flush()
+        # the examples read the year 2026: read this year instead
+        year = str(fields.Date.today().year)
+        namespace = self.run_blocks(
+            "order_kpi", {}, {"2026-01-01": f"{year}-01-01", "2026-12-31": f"{year}-12-31"}
+        )
+        kpis = namespace["kpis"]
+        self.assertGreaterEqual(kpis["orders"], 1)
+        self.assertIn("draft", kpis["stage_hours"])
+        self.assertIn("YYYY-MM-DD", namespace["refused"])
+        self.assertTrue(namespace["by_team"])

@@ -120,3 +120,29 @@ class TestTrackingRpc(HttpCase, OrderTrackingCase):
         )
         other.invalidate_recordset()
         self.assertFalse(other.signed_at)
+
+    def test_portal_timeline_and_printable_status(self):
+        order = self.create_order([(self.product, 2)])
+        order.action_confirm()
+        self.ship_all(order)
+        order.action_confirm_receipt(signed_by="王芳 Wang Fang")
+        self.env.flush_all()
+        page = self.url_open(order.get_portal_url())
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("o_tracking_portal_timeline", page.text)
+        self.assertIn("Received by", page.text)
+        self.assertIn("王芳 Wang Fang", page.text)
+        link = f"/my/orders/{order.id}/status_report?access_token={order.access_token}"
+        self.assertIn(link.replace("&", "&amp;"), page.text)
+        report = self.url_open(link)
+        self.assertEqual(report.status_code, 200)
+        self.assertEqual(report.headers["Content-Type"], "application/pdf")
+        # (test mode renders the HTML a PDF is made of)
+        self.assertIn("o_tracking_report_timeline", report.text)
+        self.assertIn("o_tracking_report_signoff", report.text)
+        # a wrong token prints nothing
+        refused = self.url_open(
+            f"/my/orders/{order.id}/status_report?access_token=wrong", allow_redirects=False
+        )
+        self.assertIn(refused.status_code, (302, 303))
+        self.assertNotIn("o_tracking_report_timeline", refused.text)

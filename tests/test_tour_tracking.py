@@ -30,15 +30,81 @@ class TestTrackingBrowser(HttpCase, OrderTrackingCase):
         )
 
     def test_order_form_shows_the_timeline(self):
+        """Status bar in the header, Odoo's state beside the reference, the history as
+        a timeline: newest first, the current node marked, the source document a link."""
         self.browser_js(
             f"/odoo/sales/{self.order.id}",
             "document.querySelector('a[name=order_tracking]').click();"
             "setTimeout(() => {"
-            "  const rows = document.querySelectorAll('div[name=tracking_event_ids] .o_data_row');"
-            "  if (rows.length === 2) { console.log('test successful'); }"
-            "  else { console.error('timeline rows: ' + rows.length); }"
-            "}, 500);",
+            "  const items = [...document.querySelectorAll('.o_tracking_timeline_item')];"
+            "  const current = document.querySelector("
+            "    '.o_field_order_tracking_statusbar button[aria-checked=true]');"
+            "  const ok = items.length === 2"
+            "    && items[0].classList.contains('o_tracking_timeline_current')"
+            "    && items[0].dataset.code === 'ready' && items[1].dataset.code === 'draft'"
+            "    && !!items[0].querySelector('a.o_tracking_timeline_source')"
+            "    && current && current.textContent.includes('Ready (Picked)')"
+            "    && !!document.querySelector('.o_tracking_summary [name=state]');"
+            "  if (ok) { console.log('test successful'); }"
+            "  else { console.error('timeline: ' + items.map((i) => i.dataset.code)); }"
+            "}, 1000);",
             ready="!!document.querySelector('a[name=order_tracking]')",
+            login="admin",
+        )
+
+    def test_status_bar_nodes_are_not_typed(self):
+        """No node of the status bar reacts to a click when no checkpoint waits."""
+        self.browser_js(
+            f"/odoo/sales/{self.order.id}",
+            "const buttons = [...document.querySelectorAll("
+            "  '.o_field_order_tracking_statusbar .o_statusbar_status'"
+            "  + ' > button.o_arrow_button:not(.dropdown-toggle)')];"
+            "if (buttons.length > 3 && buttons.every((b) => b.disabled)"
+            "    && !document.querySelector('.o_tracking_statusbar_passable')) {"
+            "  console.log('test successful');"
+            "} else {"
+            "  console.error('clickable: ' + buttons.filter((b) => !b.disabled).length);"
+            "}",
+            ready="!!document.querySelector("
+            "'.o_field_order_tracking_statusbar button[aria-checked=true]')",
+            login="admin",
+        )
+
+    def test_pass_checkpoint_from_the_status_bar(self):
+        inspection = self.env["order.tracking.stage"].create(
+            {
+                "name": "Quality Inspection",
+                "code": "quality_check",
+                "sequence": 55,  # between ready and partially shipped
+                "trigger_mode": "manual",
+            }
+        )
+        order = self.create_order([(self.product, 1)])
+        order.action_confirm()
+        self.assertEqual(order.tracking_checkpoint_id, inspection)
+        self.start_tour(
+            f"/odoo/sales/{order.id}", "order_tracking_tour_pass_checkpoint", login="admin"
+        )
+        self.assertIn(inspection, order.tracking_passed_stage_ids)
+        self.assertFalse(order.tracking_checkpoint_id)
+
+    def test_one_shortage_badge_on_the_chinese_board(self):
+        """A waiting-for-stock card says 缺货 once (it said it twice)."""
+        self.env.ref("base.user_admin").lang = "zh_CN"
+        short = self.create_order([(self.product_b, 3)])
+        short.action_confirm()
+        short._tracking_reserve()  # what the reservation policy does at confirmation
+        self.assertEqual(short.tracking_stage_code, "waiting_stock")
+        self.browser_js(
+            self._kanban_url(),
+            f"const card = [...document.querySelectorAll('.o_kanban_record')]"
+            f"  .find((el) => el.textContent.includes('{short.name}'));"
+            "const badges = [...card.querySelectorAll('.badge, .o_field_badge')]"
+            "  .filter((b) => b.textContent.trim() === '缺货');"
+            "if (badges.length === 1) { console.log('test successful'); }"
+            "else { console.error('缺货 badges: ' + badges.length); }",
+            ready=f"[...document.querySelectorAll('.o_kanban_record')]"
+            f".some((el) => el.textContent.includes('{short.name}'))",
             login="admin",
         )
 

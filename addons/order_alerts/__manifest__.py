@@ -24,6 +24,11 @@
     ],
     "demo": ["demo/order_alert_rule_demo.xml"],
     "uninstall_hook": "uninstall_hook",
+    "assets": {
+        "web.assets_tests": [
+            "order_alerts/static/tests/tours/**/*",
+        ],
+    },
     "installable": True,
     "application": False,
 }

@@ -25,6 +25,11 @@
     ],
     "demo": ["demo/order_approval_demo.xml"],
     "uninstall_hook": "uninstall_hook",
+    "assets": {
+        "web.assets_tests": [
+            "order_approval_rules/static/tests/tours/**/*",
+        ],
+    },
     "installable": True,
     "application": False,
 }

@@ -1,5 +1,7 @@
 from odoo.tools import SQL
 
+from odoo.addons.order_tracking.hooks import drop_foreign_xmlids
+
 
 def uninstall_hook(env):
     """Remove what would block the removal of this module's data; sale
@@ -15,3 +17,4 @@ def uninstall_hook(env):
         ).with_context(approval_closing_activities=True).unlink()
     # decisions and links to activities follow by ON DELETE CASCADE
     env.cr.execute(SQL("DELETE FROM order_approval_request"))
+    drop_foreign_xmlids(env, "order_approval_rules")

@@ -5,7 +5,7 @@ from datetime import datetime, time
 from odoo import fields
 from odoo.tools import SQL
 
-from .tools import sla
+from .tools import history, sla
 
 _logger = logging.getLogger(__name__)
 
@@ -23,11 +23,11 @@ def post_init_hook(env):
     if not total:
         return
     # the nodes were computed before the node records were loaded: now again,
-    # without writing history (module=order_tracking), which is rebuilt below
-    install_env = env(context=dict(env.context, module="order_tracking"))
-    for fname in ("tracking_stage_id", "tracking_stage_code"):
-        install_env.add_to_compute(orders._fields[fname], orders)
-        install_env.flush_all()
+    # without writing history, which is rebuilt below
+    with history.suppressed():
+        for fname in ("tracking_stage_id", "tracking_stage_code"):
+            env.add_to_compute(orders._fields[fname], orders)
+            env.flush_all()
     _logger.info("order_tracking: reconstructing the history of %s existing orders", total)
     for start in range(0, total, BATCH_SIZE):
         batch = orders[start : start + BATCH_SIZE]
@@ -177,3 +177,31 @@ def uninstall_hook(env):
     )
     env.cr.execute(SQL("DELETE FROM order_tracking_event"))
     env.cr.execute(SQL("DROP FUNCTION IF EXISTS order_tracking_event_guard() CASCADE"))
+    drop_foreign_xmlids(env, "order_tracking")
+
+
+def drop_foreign_xmlids(env, module):
+    """Odoo 18 names the inheritance links, fields and selection values of a
+    model after every module taking part in them (``mail.selection__<model>__
+    activity_state__overdue``, ``mail_bot.model_inherit__<model>__mail_thread``…)
+    and leaves the names of the other modules behind when the model goes with its
+    own module: drop them with the models that only ``module`` defines."""
+    env.cr.execute(
+        SQL(
+            """WITH ours AS (SELECT res_id AS id FROM ir_model_data WHERE model = 'ir.model'
+                              GROUP BY res_id HAVING bool_and(module = %(module)s))
+               DELETE FROM ir_model_data d
+                WHERE d.module != %(module)s
+                  AND ((d.model = 'ir.model.inherit' AND d.res_id IN (
+                            SELECT id FROM ir_model_inherit
+                             WHERE model_id IN (SELECT id FROM ours)))
+                    OR (d.model = 'ir.model.fields' AND d.res_id IN (
+                            SELECT id FROM ir_model_fields
+                             WHERE model_id IN (SELECT id FROM ours)))
+                    OR (d.model = 'ir.model.fields.selection' AND d.res_id IN (
+                            SELECT s.id FROM ir_model_fields_selection s
+                              JOIN ir_model_fields f ON f.id = s.field_id
+                             WHERE f.model_id IN (SELECT id FROM ours))))""",
+            module=module,
+        )
+    )

@@ -1,4 +1,5 @@
 from . import order_alert_scan
+from . import order_alert_scan_guard
 from . import order_alert_kinds
 from . import order_alert_responsible
 from . import order_alert_rule

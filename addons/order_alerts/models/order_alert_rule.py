@@ -1,3 +1,4 @@
+import math
 from urllib.parse import urlparse
 
 from odoo import api, fields, models
@@ -12,7 +13,13 @@ class OrderAlertRule(models.Model):
     watches, ``order.alert.kinds`` (models/order_alert_kinds.py)."""
 
     _name = "order.alert.rule"
-    _inherit = ["order.alert.scan", "order.alert.kinds", "order.alert.responsible"]
+    _inherit = [
+        "order.alert.scan",
+        "order.alert.scan.guard",
+        "order.alert.kinds",
+        "order.alert.responsible",
+        "order.tracking.input.guard",
+    ]
     _description = "Order Alert Rule"
     _order = "sequence, id"
 
@@ -190,7 +197,7 @@ class OrderAlertRule(models.Model):
                 (rule.hours, self.env._("Working hours")),
                 (rule.escalation_hours, self.env._("Escalation hours")),
             ):
-                if value < 0 or value > MAX_HOURS:
+                if not math.isfinite(value) or value < 0 or value > MAX_HOURS:
                     raise ValidationError(
                         self.env._(
                             "%(label)s of the alert rule “%(rule)s” must be between 0 and "
@@ -201,7 +208,7 @@ class OrderAlertRule(models.Model):
                             value=value,
                         )
                     )
-            if rule.warning_ratio < 0 or rule.warning_ratio >= 1:
+            if not 0 <= rule.warning_ratio < 1:
                 raise ValidationError(
                     self.env._(
                         "The warning step of “%(rule)s” is a share of the time limit between "
@@ -305,8 +312,20 @@ class OrderAlertRule(models.Model):
         for rule in self:
             if not rule.webhook_url:
                 continue
-            parsed = urlparse(rule.webhook_url.strip())
-            if parsed.scheme not in ("http", "https") or not parsed.hostname:
+            try:
+                parsed = urlparse(rule.webhook_url.strip())
+                port = parsed.port
+            except ValueError:  # e.g. a port out of range
+                parsed, port = None, None
+            labels = parsed.hostname.split(".") if parsed and parsed.hostname else []
+            if (
+                not parsed
+                or parsed.scheme not in ("http", "https")
+                or not labels
+                or not all(0 < len(label) <= 63 for label in labels)
+                or port == 0
+                or len(rule.webhook_url) > 2000
+            ):
                 raise ValidationError(
                     self.env._(
                         "The webhook URL “%(url)s” must be an http:// or https:// address.",
@@ -448,7 +467,7 @@ class OrderAlertRule(models.Model):
         now = fields.Datetime.now()
         raised = 0
         for rule in rules.filtered("active").sorted(lambda r: (r.sequence, r.id)):
-            raised += rule._scan(now)
+            raised += rule._scan_isolated(now)
         self.env["order.alert.shortage"].sudo()._refresh_open()
         self._scan_commit()
         return raised

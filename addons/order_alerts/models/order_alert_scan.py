@@ -149,7 +149,7 @@ class OrderAlertScan(models.AbstractModel):
                 break
             last = (rows[-1]["order_id"], rows[-1]["entry_key"])
             due = pick_due(rows)
-            alerts = self._raise_alerts(due, now) if due else self.env["order.alert"]
+            alerts = self._raise_isolated(due, now) if due else self.env["order.alert"]
             if alerts is None:  # another worker is on this rule
                 break
             raised += len(alerts)

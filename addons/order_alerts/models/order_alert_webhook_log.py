@@ -5,6 +5,7 @@ from odoo import SUPERUSER_ID, api, fields, models
 from odoo.tools import SQL
 
 from ..tools import webhook
+from .order_alert_scan_guard import TRANSIENT_ERRORS
 
 _logger = logging.getLogger(__name__)
 
@@ -120,29 +121,61 @@ class OrderAlertWebhookLog(models.Model):
         logs = self.browse([row[0] for row in self.env.cr.fetchall()])
         timeout = self._timeout()
         for log in logs:
-            ok, status, text, error = webhook.post(log.url, log.payload, timeout=timeout)
-            now = fields.Datetime.now()
-            attempts = log.attempts + 1
-            line = f"{fields.Datetime.to_string(now)} #{attempts}: " + (
-                f"HTTP {status}" if ok else (error or f"HTTP {status}")
-            )
-            vals = {
+            try:
+                with self.env.cr.savepoint():
+                    log._deliver_one(timeout)
+            except TRANSIENT_ERRORS:
+                raise
+            except Exception as error:  # noqa: BLE001 - one message never stops the queue
+                _logger.exception("Webhook message %s could not be processed", log.id)
+                log._deliver_failed(error)
+
+    def _deliver_failed(self, error):
+        """This message raised while being sent: it stays queued with the
+        error for its next attempt (failed after its last one)."""
+        self.ensure_one()
+        attempts = self.attempts + 1
+        now = fields.Datetime.now()
+        message = f"{type(error).__name__}: {error}"[:2000]
+        last = attempts >= self.max_attempts
+        self.write(
+            {
                 "attempts": attempts,
-                "status_code": status,
-                "response": text,
-                "error": "" if ok else error,
+                "error": message,
                 "last_attempt_at": now,
-                "history": "\n".join(filter(None, [log.history, line])),
+                "history": self._history_line(now, attempts, message),
+                "state": "failed" if last else "pending",
+                "next_retry": False if last else webhook.next_retry(now, attempts),
             }
-            if ok:
-                vals.update(state="sent", next_retry=False)
-            elif attempts >= log.max_attempts:
-                vals.update(state="failed", next_retry=False)
-            else:
-                vals.update(next_retry=webhook.next_retry(now, attempts))
-            log.write(vals)
-            if not ok:
-                _logger.warning("Webhook %s attempt %s failed: %s", log.url, attempts, error)
+        )
+
+    def _deliver_one(self, timeout):
+        """One attempt to deliver this message; the outcome is recorded."""
+        self.ensure_one()
+        ok, status, text, error = webhook.post(self.url, self.payload, timeout=timeout)
+        now = fields.Datetime.now()
+        attempts = self.attempts + 1
+        vals = {
+            "attempts": attempts,
+            "status_code": status,
+            "response": text,
+            "error": "" if ok else error,
+            "last_attempt_at": now,
+            "history": self._history_line(now, attempts, f"HTTP {status}" if ok else error),
+        }
+        if ok:
+            vals.update(state="sent", next_retry=False)
+        elif attempts >= self.max_attempts:
+            vals.update(state="failed", next_retry=False)
+        else:
+            vals.update(next_retry=webhook.next_retry(now, attempts))
+        self.write(vals)
+        if not ok:
+            _logger.warning("Webhook %s attempt %s failed: %s", self.url, attempts, error)
+
+    def _history_line(self, now, attempts, outcome):
+        line = f"{fields.Datetime.to_string(now)} #{attempts}: {outcome}"
+        return "\n".join(filter(None, [self.history, line]))
 
     @api.model
     def _cron_retry(self, limit=200):

@@ -65,6 +65,13 @@ class SaleOrder(models.Model):
                 )
         return super()._auto_init()
 
+    def _tracking_system_fields(self):
+        return super()._tracking_system_fields() | {
+            "alert_ids",
+            "alert_shortage_ids",
+            "alert_attention",
+        }
+
     def init(self):
         result = super().init()
         # "orders in node X that entered it before T": one index range scan

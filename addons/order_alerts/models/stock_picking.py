@@ -23,7 +23,13 @@ class StockPicking(models.Model):
         "returned by the customer): the moment its alert clock starts.",
     )
 
-    @api.depends("state", "delivery_exception", "location_id.usage", "picking_type_code")
+    @api.depends(
+        "state",
+        "delivery_exception",
+        "location_id.usage",
+        "picking_type_code",
+        "move_ids.change_request_line_id",
+    )
     def _compute_delivery_exception_date(self):
         # the time of the fact, from the clock the scan compares with; kept
         # while the delivery stays an exception
@@ -42,7 +48,18 @@ class StockPicking(models.Model):
             return True
         if self.state == "cancel" and self.picking_type_code == "outgoing":
             return True
-        return self.state == "done" and self.location_id.usage == "customer"
+        return self._alert_is_unrequested_return()
+
+    def _alert_is_unrequested_return(self):
+        """Goods came back from the customer without a change request: a
+        return applied from a request (退货, 换货) is a recorded, agreed change
+        of the order, not an exception."""
+        self.ensure_one()
+        return (
+            self.state == "done"
+            and self.location_id.usage == "customer"
+            and not (self.move_ids and all(m.change_request_line_id for m in self.move_ids))
+        )
 
     def _alert_exception_reasons(self, labels=False):
         """Why this delivery of a sale order is an exception now (empty: it is not)."""
@@ -62,7 +79,7 @@ class StockPicking(models.Model):
             and order.tracking_fulfilment in OPEN_FULFILMENT
         ):
             reasons.append(("cancelled", self.env._("cancelled before all goods were shipped")))
-        if self.state == "done" and self.location_id.usage == "customer":
+        if self._alert_is_unrequested_return():
             replaced = order.tracking_fulfilment == "shipped" and order.picking_ids.filtered(
                 lambda p: (
                     p.state == "done"

@@ -1,4 +1,5 @@
 from . import test_clock
+from . import test_core_contract
 from . import test_stage_sla
 from . import test_actions
 from . import test_approval_overdue
@@ -13,3 +14,4 @@ from . import test_concurrency
 from . import test_scan_cost
 from . import test_security
 from . import test_views_and_translations
+from . import test_fault_isolation

@@ -1,5 +1,5 @@
 from odoo import Command
-from odoo.tests import Form, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from .common import AlertCase
 
@@ -88,3 +88,35 @@ class TestDeliveryException(AlertCase):
         self.assertEqual(alert.picking_id, returned)
         self.assertIn("returned", alert.description)
         self.assertEqual(self.scan(self.rule, "2037-12-01 11:00:00"), 0)
+
+    def test_return_applied_from_a_change_request_is_no_exception(self):
+        """退货 recorded as a change request is an agreed change of the order:
+        the same goods coming back without one are an exception."""
+        supervisor = new_test_user(
+            self.env,
+            login="alr_cr_supervisor",
+            groups="sales_team.group_sale_salesman_all_leads,"
+            "order_tracking.order_tracking_group_supervisor",
+        )
+        order = self.confirmed_order("2037-11-30 09:00:00", lines=[(self.product, 4)])
+        with self.at("2037-11-30 10:00:00"):
+            order.picking_ids.action_assign()
+            self.ship_all(order)
+        delivery = order.picking_ids
+        with self.at("2037-12-01 10:00:00"):
+            request = self.env["order.change.request"].create(
+                {
+                    "order_id": order.id,
+                    "change_type": "return",
+                    "reason": "Wrong colour 颜色不对",
+                    "line_ids": [
+                        Command.create({"sale_line_id": order.order_line.id, "quantity": 1})
+                    ],
+                }
+            )
+            request.with_user(supervisor).action_apply()
+            returned = order.picking_ids - delivery
+            self.validate(returned)
+        self.assertEqual(returned.state, "done")
+        self.assertFalse(returned.delivery_exception_date)
+        self.assertEqual(self.scan(self.rule, "2037-12-01 10:05:00"), 0)

@@ -32,9 +32,11 @@ def post(url, payload, timeout=DEFAULT_TIMEOUT):
             timeout=timeout,
             allow_redirects=False,
         )
-    except requests.RequestException as error:
+    except (requests.RequestException, ValueError) as error:
+        # ValueError: urllib3 refuses some addresses (a host label over 63 characters)
         return False, 0, "", f"{type(error).__name__}: {error}"[:2000]
-    text = (response.text or "")[:2000]
+    # PostgreSQL text cannot hold NUL characters: a broken endpoint may send them
+    text = (response.text or "")[:2000].replace("\x00", "")
     ok = 200 <= response.status_code < 300
     # WeCom / DingTalk answer HTTP 200 with {"errcode": n} on a refused message
     if ok and text.startswith("{"):

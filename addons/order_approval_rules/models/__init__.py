@@ -11,3 +11,4 @@ from . import order_approval_round
 from . import sale_order
 from . import sale_order_line
 from . import payment_transaction
+from . import sale_order_chatter

@@ -7,7 +7,7 @@ class OrderApprovalDelegation(models.Model):
 
     _name = "order.approval.delegation"
     _description = "Order Approval Delegation"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "order.tracking.input.guard"]
     _order = "date_from desc, id desc"
 
     user_id = fields.Many2one(

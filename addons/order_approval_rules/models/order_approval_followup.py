@@ -1,9 +1,14 @@
+import logging
 from collections import defaultdict
 
+import psycopg2
 from markupsafe import Markup
 
 from odoo import api, fields, models
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
 
 
 class GatheredSubscriptions(list):
@@ -130,7 +135,23 @@ class OrderApprovalFollowup(models.AbstractModel):
         )
         locked = self.sudo().browse([row[0] for row in self.env.cr.fetchall()])
         for request in locked:
-            request._escalate()
+            try:
+                with self.env.cr.savepoint():
+                    request._escalate()
+            except (psycopg2.InterfaceError, *PG_CONCURRENCY_EXCEPTIONS_TO_RETRY):
+                raise  # not the request's fault: the scheduled action runs again
+            except Exception as error:  # noqa: BLE001 - one request never stops the others
+                _logger.exception("Escalating approval request %s failed", request.id)
+                request.write(
+                    {
+                        "escalation_error": self.env._(
+                            "Escalation failed (%(when)s UTC), tried again at the next run: "
+                            "%(error)s",
+                            when=fields.Datetime.to_string(now),
+                            error=str(error) or type(error).__name__,
+                        )
+                    }
+                )
         return len(locked)
 
     def _escalate(self):
@@ -142,6 +163,7 @@ class OrderApprovalFollowup(models.AbstractModel):
             {
                 "escalated": True,
                 "escalated_at": fields.Datetime.now(),
+                "escalation_error": False,
                 "escalation_user_ids": [fields.Command.link(u.id) for u in targets],
             }
         )

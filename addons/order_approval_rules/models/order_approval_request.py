@@ -88,6 +88,11 @@ class OrderApprovalRequest(models.Model):
     deadline = fields.Datetime(readonly=True, index=True)
     escalated = fields.Boolean(readonly=True, index=True)
     escalated_at = fields.Datetime(readonly=True)
+    escalation_error = fields.Text(
+        readonly=True,
+        copy=False,
+        help="Why the last escalation attempt failed; the scheduled action tries again.",
+    )
     decided_by_id = fields.Many2one("res.users", readonly=True)
     delegated_from_id = fields.Many2one(
         "res.users",

@@ -5,6 +5,8 @@ from odoo.exceptions import UserError
 
 from ..tools import evaluator
 
+MAX_COMMENT = 10_000  # characters of a decision's comment or a rejection's reason
+
 
 class OrderApprovalRound(models.AbstractModel):
     """The approval rounds of an order and the decisions taken in them: a round
@@ -309,6 +311,14 @@ class OrderApprovalRound(models.AbstractModel):
         if comment is not None and comment is not False and not isinstance(comment, str):
             raise UserError(self.env._("The comment must be text."))
         comment = (comment or "").strip()
+        if len(comment) > MAX_COMMENT:
+            raise UserError(
+                self.env._(
+                    "The comment is too long (%(length)s characters, at most %(limit)s).",
+                    length=len(comment),
+                    limit=MAX_COMMENT,
+                )
+            )
         if decision == "reject" and not comment:
             raise UserError(self.env._("Give the reason of the rejection."))
         user = self.env.user

@@ -4,10 +4,13 @@ from odoo.osv import expression
 
 from ..tools import evaluator
 
+# an amount threshold beyond any real order (NaN and infinity are refused too)
+MAX_AMOUNT = 1e15
+
 
 class OrderApprovalRule(models.Model):
     _name = "order.approval.rule"
-    _inherit = ["order.tracking.cached.config"]
+    _inherit = ["order.tracking.input.guard", "order.tracking.cached.config"]
     _description = "Order Approval Rule"
     _order = "company_id, level, sequence, id"
 
@@ -196,10 +199,12 @@ class OrderApprovalRule(models.Model):
     @api.constrains("min_amount", "max_amount", "discount_threshold", "sla_hours", "level")
     def _check_numbers(self):
         for rule in self:
-            if rule.min_amount < 0 or rule.max_amount < 0:
+            if not (0 <= rule.min_amount < MAX_AMOUNT and 0 <= rule.max_amount < MAX_AMOUNT):
                 raise ValidationError(
                     self.env._(
-                        "The amounts of the rule “%(rule)s” cannot be negative.", rule=rule.name
+                        "The amounts of the rule “%(rule)s” must be numbers from 0 to "
+                        "1,000,000,000,000,000.",
+                        rule=rule.name,
                     )
                 )
             if rule.max_amount and rule.min_amount and rule.max_amount <= rule.min_amount:

@@ -160,6 +160,16 @@ class SaleOrder(models.Model):
     # order_tracking hooks: the "To Approve" node
     # ------------------------------------------------------------------
 
+    def _tracking_system_fields(self):
+        return super()._tracking_system_fields() | {
+            "approval_state",
+            "approval_round",
+            "approval_request_ids",
+            "approval_awaiting_confirm",
+            "approval_confirming",
+            "approval_auto_approved",
+        }
+
     def _tracking_stage_depends(self):
         return [*super()._tracking_stage_depends(), "approval_state", "approval_confirming"]
 

@@ -1,5 +1,6 @@
 from . import test_routing
 from . import test_conditions
+from . import test_core_contract
 from . import test_enforcement
 from . import test_fingerprint
 from . import test_delegation_escalation
@@ -9,3 +10,4 @@ from . import test_rpc
 from . import test_performance
 from . import test_security
 from . import test_translations
+from . import test_chatter

@@ -1,4 +1,5 @@
 from datetime import datetime, timedelta
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
@@ -155,3 +156,31 @@ class TestEscalation(ApprovalCase):
         cron = self.env.ref("order_approval_rules.ir_cron_order_approval_escalate")
         self.assertEqual((cron.interval_number, cron.interval_type), (15, "minutes"))
         cron.method_direct_trigger()
+
+    def test_a_request_that_raises_holds_back_no_other(self):
+        with freeze_time("2037-03-02 08:00:00"):  # Monday, deadline 10:00
+            broken_order = self.submit(self.quote(2000))
+            order = self.submit(self.quote(3000))
+        broken = broken_order.approval_request_ids
+        Request = type(self.Request)
+        escalate = Request._escalate
+
+        def failing_escalate(request):
+            if request == broken:
+                raise RuntimeError("the mail gateway refused the note")
+            return escalate(request)
+
+        with (
+            freeze_time("2037-03-02 10:01:00"),
+            patch.object(Request, "_escalate", failing_escalate),
+        ):
+            self.assertEqual(self.Request._cron_escalate(), 2)
+        self.assertTrue(order.approval_request_ids.escalated)
+        self.assertFalse(broken.escalated)
+        self.assertIn("the mail gateway refused the note", broken.escalation_error)
+        self.assertIn("2037-03-02 10:01:00", broken.escalation_error)
+        # the next run escalates it and clears the error
+        with freeze_time("2037-03-02 10:16:00"):
+            self.assertEqual(self.Request._cron_escalate(), 1)
+        self.assertTrue(broken.escalated)
+        self.assertFalse(broken.escalation_error)

@@ -28,3 +28,22 @@ class OrderTrackingPortal(CustomerPortal):
             query = "message=receipt_refused"
         url = order_sudo.get_portal_url(query_string=f"&{query}")
         return request.redirect(url)
+
+    @http.route(
+        ["/my/orders/<int:order_id>/status_report"],
+        type="http",
+        auth="public",
+        methods=["GET"],
+    )
+    def portal_order_status_report(self, order_id, access_token=None, download=False, **kw):
+        """The printable order status (timeline, promise ledger, sign-off) as a PDF."""
+        try:
+            order_sudo = self._document_check_access("sale.order", order_id, access_token)
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        return self._show_report(
+            model=order_sudo,
+            report_type="pdf",
+            report_ref="order_tracking.action_report_order_status",
+            download=download,
+        )

@@ -1,5 +1,8 @@
+from . import order_tracking_input_guard
 from . import account_move
 from . import order_tracking_stage
+from . import order_change_request
+from . import order_change_request_line
 from . import order_tracking_demo
 from . import order_tracking_event
 from . import order_tracking_notification
@@ -17,4 +20,8 @@ from . import order_tracking_signoff
 from . import order_tracking_promise_ledger
 from . import order_tracking_reservation
 from . import sale_order
+from . import sale_order_line
+from . import stock_move
 from . import stock_picking
+from . import stock_rule
+from . import sale_order_display

@@ -5,6 +5,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from ..tools import clock
+
 GENESIS_HASH = "0" * 64
 
 SOURCE_LABELS = {
@@ -12,6 +14,7 @@ SOURCE_LABELS = {
     "account.move": "invoice",
     "account.payment": "payment",
     "order.approval.request": "approval",
+    "order.change.request": "change",
 }
 
 
@@ -107,12 +110,20 @@ CREATE TRIGGER order_tracking_event_immutable
             raise UserError(self.env._("Status history is written by the system only."))
         self._chain_hashes(vals_list)
         events = super().create(vals_list)
-        # each order's last event is the one just written (ids only grow)
-        last = {}
+        # each order's last event is the one just written (ids only grow): the
+        # next event chains onto its hash, whatever it recorded; the node's
+        # clock (tracking_last_event_id and the fields related to it) moves
+        # only with an event that changes the node (from != to)
+        last, entered = {}, {}
         for event in events:
             last[event.order_id] = event
+            if event.from_stage_id != event.to_stage_id:
+                entered[event.order_id] = event
         for order, event in last.items():
-            order.sudo().tracking_last_event_id = event
+            vals = {"tracking_last_hash": event.hash}
+            if order in entered:
+                vals["tracking_last_event_id"] = entered[order].id
+            order.sudo().write(vals)
         return events
 
     # immutable by design (TRK-4): no super() — nothing may change or delete an event
@@ -121,6 +132,29 @@ CREATE TRIGGER order_tracking_event_immutable
 
     def unlink(self):  # pylint: disable=method-required-super
         raise UserError(self.env._("Status history cannot be deleted: it is a permanent record."))
+
+    @api.model
+    def _record_in_node(self, order, note, source):
+        """An event for a change that leaves the order in its node (e.g. an
+        applied change request): from and to are the current node, no time is
+        counted and the node's clock runs on (``tracking_entered_at`` stays)."""
+        stage = order.tracking_stage_id
+        return self.sudo().create(
+            {
+                "order_id": order.id,
+                "company_id": order.company_id.id,
+                "from_stage_id": stage.id,
+                "to_stage_id": stage.id,
+                "from_code": stage.code,
+                "to_code": stage.code,
+                "date": clock.now(),
+                "user_id": self.env.uid,
+                "source_model": source[0],
+                "source_id": source[1],
+                "source_name": source[2],
+                "note": note,
+            }
+        )
 
     @api.model
     def _hash_payload(self, vals):
@@ -160,14 +194,14 @@ CREATE TRIGGER order_tracking_event_immutable
     def _chain_hashes(self, vals_list):
         """Set prev_hash and hash on ``vals_list``, in order.
 
-        The recorder passes the hash of each order's last event as the order
-        holds it (``prev_hash``: ``sale.order.tracking_last_hash``): no query.
-        A concurrent transaction that added an event to the same order also
-        moved the order's last event,
-        so one of the two fails on the order's row (REPEATABLE READ) and is
-        retried: the chain cannot fork. For the other orders (installation
-        back-fill, direct calls) the last hashes are read here, the orders
-        locked first."""
+        The recorder passes the hash of each order's very last event (a change
+        of node or not) as the order holds it (``prev_hash``:
+        ``sale.order.tracking_last_hash``): no query. A concurrent transaction
+        that added an event to the same order also wrote that hash on the
+        order's row, so one of the two fails on the row (REPEATABLE READ) and
+        is retried: the chain cannot fork. For the other orders (installation
+        back-fill, events within a node, direct calls) the last hashes are
+        read here, the orders locked first."""
         known = {}
         for vals in vals_list:
             if vals.get("prev_hash") and vals["order_id"] not in known:

@@ -1,4 +1,6 @@
-from odoo import fields, models
+from collections import defaultdict
+
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..tools import clock, sla
@@ -53,21 +55,23 @@ class OrderTrackingRecorder(models.AbstractModel):
         now = clock.now()
         notes = dict(self.env.context.get("tracking_notes") or ())
         forced_source = self.env.context.get("tracking_source")
-        vals_list = []
-        # orders changed together mostly share a calendar, an entry time and a
-        # node: one calendar computation for each distinct case, not per order
-        work_hours = {}
+        calendars = {order.id: order._tracking_calendar() for order, _prev, _stage in transitions}
+        # the node's clock: when the order entered its node, on its own row
+        # (events that leave the node unchanged do not move it)
+        entered_at = {order.id: order.tracking_entered_at for order, _p, _s in transitions}
+        work_hours = self._tracking_work_hours(calendars, entered_at, now)
         deadlines = {}
+        vals_list = []
         for order, previous, stage in transitions:
             specs = order._tracking_stage_specs(stage | previous)
             code, _mode, sla_hours, _notifies = specs[stage.id]
-            calendar = order._tracking_calendar()
-            entered = order.tracking_entered_at
+            calendar = calendars[order.id]
+            entered = entered_at[order.id]
+            # one plan per calendar and SLA: every event of the batch starts now
+            key = (calendar.id, sla_hours)
+            if key not in deadlines:
+                deadlines[key] = sla.deadline(calendar, now, sla_hours)
             source = forced_source or order._tracking_event_source(code)
-            if (calendar, entered) not in work_hours:
-                work_hours[calendar, entered] = sla.work_hours(calendar, entered, now)
-            if (calendar, sla_hours) not in deadlines:
-                deadlines[calendar, sla_hours] = sla.deadline(calendar, now, sla_hours)
             vals_list.append(
                 {
                     "order_id": order.id,
@@ -83,15 +87,29 @@ class OrderTrackingRecorder(models.AbstractModel):
                     "source_name": source[2],
                     "note": notes.get(order.id) or False,
                     "hours_in_previous": sla.wall_hours(entered, now),
-                    "work_hours_in_previous": work_hours[calendar, entered],
-                    "deadline": deadlines[calendar, sla_hours],
-                    # the chain continues from the last event the order knows
+                    "work_hours_in_previous": work_hours[order.id],
+                    "deadline": deadlines[key],
+                    # the chain continues from the order's very last event,
+                    # whatever it recorded (sale.order.tracking_last_hash)
                     "prev_hash": order.tracking_last_hash or GENESIS_HASH,
                 }
             )
         events = self.env["order.tracking.event"].sudo().create(vals_list)
         self._tracking_after_transitions(events)
         return events
+
+    @api.model
+    def _tracking_work_hours(self, calendars, starts, end):
+        """{order id: working hours from ``starts[id]`` to ``end`` on
+        ``calendars[id]``}, each calendar read once for all its orders."""
+        by_calendar = defaultdict(list)
+        for order_id, calendar in calendars.items():
+            by_calendar[calendar].append(order_id)
+        result = {}
+        for calendar, order_ids in by_calendar.items():
+            hours = sla.work_hours_until(calendar, [starts[i] for i in order_ids], end)
+            result.update(zip(order_ids, hours, strict=True))
+        return result
 
     def _tracking_after_transitions(self, events):
         """Hook called with the events just written (same transaction);

@@ -47,6 +47,7 @@ STAGE_CACHED_FIELDS = frozenset(
 
 class OrderTrackingStage(models.Model):
     _name = "order.tracking.stage"
+    _inherit = ["order.tracking.input.guard"]
     _description = "Order Status Node"
     _order = "sequence, id"
 
@@ -186,7 +187,7 @@ class OrderTrackingStage(models.Model):
     @api.constrains("sla_hours")
     def _check_sla_hours(self):
         for stage in self:
-            if stage.sla_hours < 0 or stage.sla_hours > 24 * 365:
+            if not 0 <= stage.sla_hours <= 24 * 365:  # NaN too
                 raise ValidationError(
                     self.env._(
                         "The SLA of “%(name)s” must be between 0 and 8760 hours.",

@@ -1,6 +1,9 @@
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 from odoo.tools import SQL
 from odoo.tools.sql import column_exists, create_column
+
+from .order_tracking_input_guard import check_input
 
 FULFILMENT_STATES = [
     ("none", "No goods"),
@@ -108,18 +111,22 @@ class SaleOrder(models.Model):
     tracking_event_ids = fields.One2many(
         "order.tracking.event", "order_id", string="Status History", readonly=True
     )
-    # set by order.tracking.event.create (the event just written is the last:
-    # no read of the history); not indexed: nothing looks orders up by it
+    # the event that entered the node, set by order.tracking.event.create
+    # (the event just written, when it changes the node: no read of the
+    # history); events that leave the node as it is (from = to: an applied
+    # change request) do not move it, so the node's clock runs on. Not
+    # indexed: nothing looks orders up by it
     tracking_last_event_id = fields.Many2one(
         "order.tracking.event", string="Last Status Event", readonly=True, copy=False
     )
-    # what the next node change needs of the last event, on the order's own
-    # row: deciding whether the node changed and chaining the next event's
-    # hash read no event
+    # what the next node change needs, on the order's own row: deciding
+    # whether the node changed and chaining the next event's hash read no event
     tracking_last_stage_id = fields.Many2one(
         related="tracking_last_event_id.to_stage_id", string="Node of the Last Event", store=True
     )
-    tracking_last_hash = fields.Char(related="tracking_last_event_id.hash", store=True)
+    # the hash of the order's very last event, whatever it recorded (a change
+    # of node or not): the next event chains onto it
+    tracking_last_hash = fields.Char(string="Hash", readonly=True, copy=False)
     tracking_entered_at = fields.Datetime(
         related="tracking_last_event_id.date",
         string="In Node Since",
@@ -171,22 +178,21 @@ class SaleOrder(models.Model):
         store=True,
         copy=False,
     )
+    # -- change requests (order_change_request.py) --
+    change_request_ids = fields.One2many(
+        "order.change.request", "order_id", string="Change Requests", readonly=True
+    )
+    change_request_count = fields.Integer(compute="_compute_change_request_count")
 
-    # ------------------------------------------------------------------
-    # Lifecycle axes
-    # ------------------------------------------------------------------
-
-    # ------------------------------------------------------------------
-    # The node: extension points
-    # ------------------------------------------------------------------
-
-    # ------------------------------------------------------------------
-    # History
-    # ------------------------------------------------------------------
-
-    # ------------------------------------------------------------------
-    # Promise ledger
-    # ------------------------------------------------------------------
+    @api.depends("change_request_ids")
+    def _compute_change_request_count(self):
+        counts = dict(
+            self.env["order.change.request"]._read_group(
+                [("order_id", "in", self.ids)], ["order_id"], ["__count"]
+            )
+        )
+        for order in self:
+            order.change_request_count = counts.get(order._origin, 0)
 
     # ------------------------------------------------------------------
     # CRUD and Odoo flow hooks
@@ -204,15 +210,70 @@ class SaleOrder(models.Model):
             cr.execute(
                 SQL(
                     """UPDATE sale_order so
-                          SET tracking_last_stage_id = e.to_stage_id, tracking_last_hash = e.hash
+                          SET tracking_last_stage_id = e.to_stage_id
                          FROM order_tracking_event e
                         WHERE e.id = so.tracking_last_event_id"""
                 )
             )
+            # the chain follows the very last event, node change or not
+            cr.execute(
+                SQL(
+                    """UPDATE sale_order so
+                          SET tracking_last_hash = e.hash
+                         FROM (SELECT DISTINCT ON (order_id) order_id, hash
+                                 FROM order_tracking_event
+                             ORDER BY order_id, id DESC) e
+                        WHERE e.order_id = so.id"""
+                )
+            )
         return super()._auto_init()
+
+    def _tracking_system_fields(self):
+        """Fields that only the add-ons' own code sets (as superuser), from
+        the order's documents, a sign-off or a decision; extend with super().
+        A user writing one over RPC would forge a fact (REL-1)."""
+        return {
+            "tracking_fulfilment",
+            "tracking_short",
+            "tracking_billing",
+            "tracking_payment",
+            "tracking_reservation_tried",
+            "tracking_stage_id",
+            "tracking_stage_code",
+            "tracking_passed_stage_ids",
+            "tracking_event_ids",
+            "tracking_last_event_id",
+            "tracking_last_stage_id",
+            "tracking_last_hash",
+            "tracking_entered_at",
+            "tracking_deadline",
+            "signed_at",
+            "signed_user_id",
+            "signed_note",
+            "tracking_promise_ids",
+            "tracking_promise_original",
+            "tracking_promise_latest",
+        }
+
+    def _tracking_check_system_fields(self, vals_list):
+        """Refuse, for callers other than the add-ons' own code (superuser),
+        values that would crash (a traceback over RPC) and forged facts."""
+        if self.env.su:
+            return
+        check_input(self, vals_list)
+        forged = sorted(self._tracking_system_fields() & set().union(*vals_list))
+        if forged:
+            raise AccessError(
+                self.env._(
+                    "%(fields)s of an order cannot be written: they are set from the order's "
+                    "documents, its sign-off and its approvals.",
+                    fields=", ".join(self._fields[name].string for name in forged),
+                )
+            )
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._tracking_check_system_fields(vals_list)
         orders = super().create(vals_list)
         # the history starts at creation, even when the order is confirmed
         # in the same transaction
@@ -220,6 +281,7 @@ class SaleOrder(models.Model):
         return orders
 
     def write(self, vals):
+        self._tracking_check_system_fields([vals])
         if "commitment_date" not in vals:
             return super().write(vals)
         confirmed = self.filtered(lambda o: o.state == "sale" and o.tracking_promise_ids)
@@ -238,6 +300,11 @@ class SaleOrder(models.Model):
         )._tracking_reserve()
         return result
 
-    # ------------------------------------------------------------------
-    # Public API
-    # ------------------------------------------------------------------
+    def action_view_change_requests(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "order_tracking.order_change_request_action"
+        )
+        action["domain"] = [("order_id", "=", self.id)]
+        action["context"] = {"default_order_id": self.id}
+        return action

@@ -4,6 +4,8 @@ Other add-ons import these: ``from odoo.addons.order_tracking.tests.common
 import OrderTrackingCase``.
 """
 
+import inspect
+
 from odoo import Command
 from odoo.tests import Form, TransactionCase, new_test_user
 
@@ -189,3 +191,34 @@ class TranslationCheckMixin:
             missing, f"{len(missing)} terms of {module} lack a {lang} translation: {missing[:20]}"
         )
         return len(sources)
+
+
+class CoreContractMixin:
+    """Guards for the private details of Odoo core the add-ons rely on: a
+    core method's parameters, the core flow that calls it. They fail when an
+    18.0 build changes such a detail underneath us."""
+
+    def core_function(self, owner, name, module):
+        """The function ``name`` as Odoo's ``module`` defines it on ``owner``
+        (a model, or a class such as a controller)."""
+        cls = owner if isinstance(owner, type) else type(owner)
+        for klass in cls.__mro__:
+            if name in vars(klass) and klass.__module__.startswith(f"odoo.addons.{module}."):
+                return vars(klass)[name]
+        self.fail(f"Odoo's {module} no longer defines {name}() on {cls.__name__}")
+
+    def assert_core_parameters(self, owner, name, module, expected):
+        """``name`` of ``module`` still takes exactly the ``expected`` parameters."""
+        function = self.core_function(owner, name, module)
+        signature = inspect.signature(function)
+        self.assertEqual(
+            list(signature.parameters),
+            expected,
+            f"Odoo's {module} changed {name}{signature}: check our override or call",
+        )
+        return function
+
+    def assert_core_calls(self, owner, name, module, callee):
+        """The core flow ``name`` (of ``module``) still calls ``callee``."""
+        source = inspect.getsource(self.core_function(owner, name, module))
+        self.assertIn(f"{callee}(", source, f"Odoo's {module} {name}() no longer calls {callee}()")

@@ -3,6 +3,7 @@ from freezegun import freeze_time
 from odoo.tests import tagged
 
 from ..hooks import post_init_hook
+from ..tools import history
 from .common import OrderTrackingCase
 
 
@@ -11,9 +12,10 @@ class TestBackfill(OrderTrackingCase):
     """Orders that existed before installation get a reconstructed history."""
 
     def _legacy(self):
-        # context module=order_tracking is what Odoo sets while installing us:
-        # the node is computed but no event is written
-        return self.env(context=dict(self.env.context, module="order_tracking"))
+        """Orders made from now on stand for orders that existed before the
+        add-on was installed: their node is computed, no event is written."""
+        self.enterContext(history.suppressed())
+        return self.env
 
     def test_existing_orders_get_history_from_their_documents(self):
         self.set_stock(self.product, 10)
@@ -55,7 +57,8 @@ class TestBackfill(OrderTrackingCase):
     def test_dates_come_from_documents_and_chatter_never_from_write_dates(self):
         """create_date / write_date are PostgreSQL's clock: the facts' own
         times (chatter, invoice and payment dates) date the history."""
-        ctx = dict(self.env.context, module="order_tracking")
+        self._legacy()
+        ctx = dict(self.env.context)
         ctx.pop("tracking_disable", None)  # the chatter records state changes
         env = self.env(context=ctx)
         with freeze_time("2037-10-01 09:00:00"):
@@ -102,3 +105,11 @@ class TestBackfill(OrderTrackingCase):
                 ("cancelled", "2037-10-06 12:00:00"),
             ],
         )
+
+    def test_a_context_key_cannot_switch_the_history_off(self):
+        """``module`` is what Odoo puts in the context while it installs an
+        add-on; sent over RPC by anyone, it changes nothing."""
+        env = self.env(context=dict(self.env.context, module="order_tracking"))
+        order = env["sale.order"].create({"partner_id": self.customer.id})
+        env.flush_all()
+        self.assertEqual(order.tracking_event_ids.mapped("to_code"), ["draft"])

@@ -121,6 +121,40 @@ class TestHistory(OrderTrackingCase):
         self.assertEqual(event.hours_in_previous, 66.0)
         self.assertEqual(event.work_hours_in_previous, 3.0)
 
+    def test_orders_passing_a_node_together_keep_their_own_working_hours(self):
+        """One batch, two clocks: A reached the checkpoint Friday 16:00, B Monday
+        9:00; both pass it Monday 11:00 (UTC calendar, 8-12 and 13-17) and are
+        back in Ready. A: Fri 16-17 (1) + Mon 8-11 (3) = 4; B: Mon 9-11 = 2.
+        Ready's 8 h SLA from Monday 11:00: 1 + 4 that day, 3 on Tuesday:
+        Tuesday 11:00."""
+        calendar = self.env["resource.calendar"].create({"name": "Std UTC 2", "tz": "UTC"})
+        self.company.resource_calendar_id = calendar
+        self.env["order.tracking.stage"].create(
+            {
+                "name": "Quality Check",
+                "code": "quality_check",
+                "sequence": 55,
+                "trigger_mode": "manual",
+            }
+        )
+        self.stage("ready").sla_hours = 8
+        with freeze_time("2037-11-20 16:00:00"):  # a Friday
+            order_a = self.create_order([(self.product, 1)])
+            order_a.action_confirm()
+            self.assertEqual(order_a.tracking_stage_code, "quality_check")
+        with freeze_time("2037-11-23 09:00:00"):  # the Monday after
+            order_b = self.create_order([(self.product, 1)])
+            order_b.action_confirm()
+            self.assertEqual(order_b.tracking_stage_code, "quality_check")
+        with freeze_time("2037-11-23 11:00:00"):
+            (order_a | order_b).action_pass_checkpoint("quality_check")
+        for order, hours, wall in ((order_a, 4.0, 67.0), (order_b, 2.0, 2.0)):
+            event = order.tracking_event_ids.sorted("id")[-1]
+            self.assertEqual((event.from_code, event.to_code), ("quality_check", "ready"))
+            self.assertEqual(event.work_hours_in_previous, hours)
+            self.assertEqual(event.hours_in_previous, wall)
+            self.assertEqual(event.deadline, datetime(2037, 11, 24, 11, 0))
+
     def test_sla_deadline_and_late_flag(self):
         calendar = self.env["resource.calendar"].create({"name": "Std UTC", "tz": "UTC"})
         self.company.resource_calendar_id = calendar

@@ -1,6 +1,9 @@
-from odoo import Command
+from datetime import timedelta
+
+from odoo import Command, fields
 from odoo.tests import tagged
 
+from ..tools import clock, sla
 from .common import OrderTrackingCase
 
 
@@ -14,8 +17,14 @@ class TestPerformance(OrderTrackingCase):
         super().setUpClass()
         cls.set_stock(cls.product, 1000)
         cls.checkpoint = cls.env["order.tracking.stage"].create(
-            {"name": "Gift Wrap", "code": "gift_wrap", "sequence": 55, "trigger_mode": "manual"}
+            {
+                "name": "Gift Wrap",
+                "code": "gift_wrap",
+                "sequence": 55,
+                "trigger_mode": "manual",
+            }
         )
+        cls.stage("ready").sla_hours = 8  # passed, an order is in Ready again
         cls.orders = cls.env["sale.order"].create(
             [
                 {
@@ -27,8 +36,14 @@ class TestPerformance(OrderTrackingCase):
                 for _i in range(11)
             ]
         )
-        cls.orders.action_confirm()
-        cls.orders.mapped("tracking_stage_id")
+        # each order entered its node at another moment, days ago: passing the
+        # checkpoint counts working hours on the company calendar for every one
+        # (and plans the SLA deadline), whatever second the test runs at
+        now = fields.Datetime.now()
+        for index, order in enumerate(cls.orders):
+            with clock.frozen(now - timedelta(days=3, hours=index)):
+                order.action_confirm()
+                order.mapped("tracking_stage_id")
 
     def _queries_to_pass_checkpoint(self, orders):
         self.env.flush_all()
@@ -47,6 +62,16 @@ class TestPerformance(OrderTrackingCase):
             len(self.orders.tracking_event_ids.filtered(lambda e: e.from_code == "gift_wrap")), 11
         )
         self.assertLessEqual(ten, one + 2, f"1 order: {one} queries, 10 orders: {ten}")
+        # the batched figures are the calendar's own, order by order
+        calendar = self.company.resource_calendar_id
+        self.assertTrue(calendar)
+        for order in self.orders:
+            entry, passed = order.tracking_event_ids.sorted("id")[-2:]
+            self.assertEqual((entry.to_code, passed.to_code), ("gift_wrap", "ready"))
+            expected = round(sla.work_hours(calendar, entry.date, passed.date), 2)
+            self.assertGreater(expected, 0)
+            self.assertEqual(passed.work_hours_in_previous, expected)
+            self.assertEqual(passed.deadline, sla.deadline(calendar, passed.date, 8))
 
     def test_late_orders_are_one_query(self):
         self.env.flush_all()

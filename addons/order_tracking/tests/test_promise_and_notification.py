@@ -80,3 +80,23 @@ class TestPromiseAndNotification(OrderTrackingCase):
         self.assertEqual(queued.state, "failed")
         self.assertEqual(queued.attempts, 3)
         self.assertIn("no_such_field", queued.error)
+
+    def test_an_order_whose_e_mail_raises_holds_back_no_other(self):
+        template = self.env.ref("order_tracking.mail_template_order_shipped")
+        # renders for orders with a customer reference only
+        template.subject = "{{ object.client_order_ref.upper() }} has shipped"
+        broken = self.create_order([(self.product, 1)])
+        fine = self.create_order([(self.product, 1)], client_order_ref="po-7")
+        for order in broken | fine:
+            order.action_confirm()
+            self.ship_all(order)
+        self.env.flush_all()
+        Notification = self.env["order.tracking.notification"]
+        Notification._cron_send_pending()
+        queued = Notification.search([("order_id", "in", (broken | fine).ids)], order="id")
+        self.assertEqual(
+            [(n.order_id, n.state, n.attempts) for n in queued],
+            [(broken, "pending", 1), (fine, "sent", 1)],
+        )
+        self.assertIn("upper", queued[0].error)
+        self.assertTrue(fine.message_ids.filtered(lambda m: m.subject == "PO-7 has shipped"))

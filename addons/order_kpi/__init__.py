@@ -1,0 +1,3 @@
+from . import report
+from . import models
+from .hooks import post_init_hook, uninstall_hook

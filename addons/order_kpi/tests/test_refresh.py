@@ -1,0 +1,98 @@
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+from odoo.tools import SQL
+
+from .common import KpiCase
+
+
+@tagged("post_install", "-at_install")
+class TestFactsStayCurrent(KpiCase):
+    """The facts follow the documents in the same transaction, whoever
+    writes them; leftovers are swept, drift is repaired at night."""
+
+    def dirty(self, order):
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                "SELECT count(*) FROM order_kpi_dirty WHERE order_id = %s AND xid = txid_current()",
+                order.id,
+            )
+        )
+        return self.env.cr.fetchone()[0]
+
+    def amount_in_table(self, order):
+        self.env.cr.execute(SQL("SELECT amount FROM order_kpi_report WHERE id = %s", order.id))
+        row = self.env.cr.fetchone()
+        return row and float(row[0])
+
+    def test_touched_orders_marked_once_and_refreshed_before_a_read(self):
+        order = self.order(self.day(self.M1, 2))
+        self.assertEqual(self.dirty(order), 1)
+        order.order_line.product_uom_qty = 5  # more statements, still one mark
+        self.assertEqual(self.dirty(order), 1)
+        # a read refreshes first
+        self.assertAlmostEqual(self.fact(order).amount, 500.0)
+        self.assertEqual(self.dirty(order), 0)
+
+    def test_refreshed_at_commit_by_a_deferred_trigger(self):
+        self.env.cr.execute(
+            SQL(
+                "SELECT tgdeferrable, tginitdeferred FROM pg_trigger "
+                "WHERE tgname = 'order_kpi_dirty_flush'"
+            )
+        )
+        self.assertEqual(self.env.cr.fetchone(), (True, True))
+        order = self.order(self.day(self.M1, 2))
+        self.env.flush_all()
+        # what the trigger does at commit: refresh this transaction's orders
+        self.env.cr.execute(SQL("SET CONSTRAINTS order_kpi_dirty_flush IMMEDIATE"))
+        self.addCleanup(self.env.cr.execute, SQL("SET CONSTRAINTS order_kpi_dirty_flush DEFERRED"))
+        order.order_line.product_uom_qty = 6
+        self.env.flush_all()
+        self.assertEqual(self.dirty(order), 0)
+        self.assertAlmostEqual(self.amount_in_table(order), 600.0)
+
+    def test_raw_sql_writers_are_followed_too(self):
+        order = self.order(self.day(self.M1, 2))
+        self.fact(order)
+        self.env.cr.execute(
+            SQL("UPDATE sale_order SET amount_untaxed = 123 WHERE id = %s", order.id)
+        )
+        self.assertAlmostEqual(self.fact(order).amount, 123.0)
+
+    def test_leftovers_swept_and_drift_repaired(self):
+        order = self.order(self.day(self.M1, 2))
+        self.fact(order)
+        cr = self.env.cr
+        # a finished transaction whose refresh failed left its mark
+        cr.execute(SQL("UPDATE order_kpi_report SET amount = 1 WHERE id = %s", order.id))
+        cr.execute(SQL("INSERT INTO order_kpi_dirty (order_id, xid) VALUES (%s, 3)", order.id))
+        self.assertEqual(self.Report._cron_refresh(), 1)
+        self.assertAlmostEqual(self.amount_in_table(order), 400.0)
+        # drift nobody marked (e.g. a customer's country changed): the nightly rebuild
+        cr.execute(SQL("UPDATE order_kpi_report SET amount = 2 WHERE id = %s", order.id))
+        self.Report._cron_rebuild()
+        self.assertAlmostEqual(self.amount_in_table(order), 400.0)
+
+    def test_bulk_loads_can_skip_the_marks(self):
+        self.env.cr.execute(SQL("SET LOCAL order_kpi.skip = 'on'"))
+        self.addCleanup(self.env.cr.execute, SQL("SET LOCAL order_kpi.skip = 'off'"))
+        order = self.order(self.day(self.M1, 2))
+        self.assertEqual(self.dirty(order), 0)
+
+    def test_facts_are_read_only(self):
+        fact = self.fact(self.order(self.day(self.M1, 2)))
+        with self.assertRaises(UserError):
+            fact.write({"amount": 1})
+        with self.assertRaises(UserError):
+            fact.unlink()
+        with self.assertRaises(UserError):
+            self.Report.create({"name": "forged"})
+
+    def test_deleting_an_order_deletes_its_facts(self):
+        with self.at(self.day(self.M1, 2)):
+            quotation = self.create_order()
+        self.assertTrue(self.fact(quotation))
+        order_id = quotation.id
+        quotation.unlink()
+        self.assertFalse(self.Report.search([("order_id", "=", order_id)]))

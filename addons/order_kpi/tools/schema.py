@@ -1,0 +1,375 @@
+"""The fact tables, the triggers that keep them current and their functions.
+
+The facts are ordinary tables, not views: a view would aggregate a million
+lines and events on every pivot read. They are kept current in the same
+transaction as the documents they come from:
+
+1. statement-level triggers on the source tables (orders, lines, pickings,
+   status events, promises, alerts, approval requests) note the touched
+   orders in ``order_kpi_dirty`` (one row per order and transaction);
+2. a deferred constraint trigger on that table refreshes those orders'
+   facts at commit, through ``order_kpi_refresh(ids)``;
+3. a read in the same transaction refreshes them first
+   (:meth:`order.kpi.report._kpi_flush`).
+
+Whatever writes the documents — the ORM, a cron, raw SQL of another add-on
+— the facts follow. A refresh that fails never blocks the business
+transaction: it is logged and the order stays marked, for the scheduled
+action that sweeps leftovers and rebuilds everything at night.
+"""
+
+import hashlib
+
+from odoo.tools import SQL
+
+from . import facts
+
+DIRTY_TABLE = "order_kpi_dirty"
+FACT_TABLES = ("order_kpi_report", "order_kpi_stage_report", "order_kpi_line_report")
+# table -> column holding the sale order id
+SOURCES = {
+    "sale_order": "id",
+    "sale_order_line": "order_id",
+    "stock_picking": "sale_id",
+    "order_tracking_event": "order_id",
+    "order_tracking_promise": "order_id",
+    "order_alert": "order_id",
+    "order_approval_request": "order_id",
+}
+# advisory lock namespaces (pg_advisory_xact_lock(namespace, id))
+LOCK_ORDERS = 1868655801
+LOCK_CUSTOMERS = 1868655802
+# above this many orders, one table lock instead of one lock per order
+LOCK_BATCH = 500
+
+
+def column_types(model):
+    """(column, type) of the stored fields of ``model``, id first."""
+    columns = [("id", "int4 PRIMARY KEY")]
+    for name, field in model._fields.items():
+        if name == "id" or not field.store or not field.column_type:
+            continue
+        columns.append((name, field.column_type[1]))
+    return columns
+
+
+def create_table(cr, model, indexes=()):
+    """(Re)create ``model``'s fact table when its columns changed.
+
+    Returns True when the table was (re)created: its rows must be rebuilt.
+    The rows are derived data, so a new definition simply starts empty."""
+    columns = column_types(model)
+    signature = ";".join(f"{name} {kind}" for name, kind in columns)
+    cr.execute(
+        SQL(
+            "SELECT obj_description(to_regclass(%s), 'pg_class'), to_regclass(%s) IS NOT NULL",
+            model._table,
+            model._table,
+        )
+    )
+    comment, exists = cr.fetchone()
+    digest = hashlib.sha1(signature.encode()).hexdigest()
+    if exists and comment == digest:
+        return False
+    table = SQL.identifier(model._table)
+    cr.execute(SQL("DROP TABLE IF EXISTS %s", table))
+    cr.execute(
+        SQL(
+            "CREATE TABLE %s (%s)",
+            table,
+            SQL(", ").join(SQL("%s %s", SQL.identifier(name), SQL(kind)) for name, kind in columns),
+        )
+    )
+    for index_name, definition in indexes:
+        cr.execute(
+            SQL("CREATE INDEX %s ON %s %s", SQL.identifier(index_name), table, SQL(definition))
+        )
+    cr.execute(SQL("COMMENT ON TABLE %s IS %s", table, digest))
+    return True
+
+
+def refresh_function():
+    """``order_kpi_refresh(ids)``: rebuild the facts of the orders ``ids``."""
+    scope = facts.Scope.ids()
+    body = SQL(
+        """
+DECLARE
+    partners integer[];
+BEGIN
+    IF ids IS NULL OR cardinality(ids) = 0 THEN
+        RETURN 0;
+    END IF;
+    -- refreshers of the same orders wait for each other (ids sorted: no
+    -- deadlock), then read what the other one committed
+    IF cardinality(ids) > %(batch)s THEN
+        LOCK TABLE order_kpi_report, order_kpi_stage_report, order_kpi_line_report
+            IN SHARE ROW EXCLUSIVE MODE;
+    ELSE
+        PERFORM pg_advisory_xact_lock(%(lock_orders)s, i) FROM unnest(ids) AS i ORDER BY i;
+    END IF;
+    SELECT array_agg(DISTINCT f.partner_id) INTO partners
+      FROM order_kpi_report f WHERE f.id = ANY(ids) AND f.partner_id IS NOT NULL;
+    DELETE FROM order_kpi_report WHERE id = ANY(ids);
+    DELETE FROM order_kpi_stage_report WHERE order_id = ANY(ids);
+    DELETE FROM order_kpi_line_report WHERE order_id = ANY(ids);
+    %(insert_orders)s;
+    %(insert_stages)s;
+    %(insert_lines)s;
+    partners := COALESCE(partners, '{}'::integer[]) || COALESCE((
+        SELECT array_agg(DISTINCT f.partner_id)
+          FROM order_kpi_report f WHERE f.id = ANY(ids) AND f.partner_id IS NOT NULL
+    ), '{}'::integer[]);
+    IF cardinality(partners) <= %(batch)s THEN
+        PERFORM pg_advisory_xact_lock(%(lock_customers)s, p)
+           FROM (SELECT DISTINCT unnest(partners) AS p) AS x ORDER BY p;
+    END IF;
+    %(customers)s;
+    RETURN cardinality(ids);
+END
+""",
+        batch=SQL(str(LOCK_BATCH)),
+        lock_orders=SQL(str(LOCK_ORDERS)),
+        lock_customers=SQL(str(LOCK_CUSTOMERS)),
+        insert_orders=facts.insert(
+            "order_kpi_report", facts.ORDER_COLUMNS, facts.order_fact_select(scope)
+        ),
+        insert_stages=facts.insert(
+            "order_kpi_stage_report", facts.STAGE_COLUMNS, facts.stage_fact_select(scope)
+        ),
+        insert_lines=facts.insert(
+            "order_kpi_line_report", facts.LINE_COLUMNS, facts.line_fact_select(scope)
+        ),
+        customers=facts.customer_pass(SQL("f.partner_id = ANY(partners)")),
+    )
+    # one plan per connection, reused: planning these statements again for
+    # each call (PL/pgSQL's default for array parameters) costs ~7x the work
+    return function(
+        "order_kpi_refresh(ids integer[])",
+        "integer",
+        body,
+        settings=SQL("SET plan_cache_mode = force_generic_plan"),
+    )
+
+
+def function(signature, returns, body, settings=None):
+    assert not body.params, "function bodies are literal SQL"
+    return SQL(
+        "CREATE OR REPLACE FUNCTION %s RETURNS %s LANGUAGE plpgsql %s AS $kpi$%s$kpi$",
+        SQL(signature),
+        SQL(returns),
+        settings or SQL(),
+        body,
+    )
+
+
+FLUSH_FUNCTIONS = (
+    # the orders this transaction touched
+    function(
+        "order_kpi_flush()",
+        "integer",
+        SQL(
+            """
+DECLARE
+    x bigint := txid_current_if_assigned();
+    ids integer[];
+BEGIN
+    IF x IS NULL THEN
+        RETURN 0;
+    END IF;
+    WITH d AS (DELETE FROM order_kpi_dirty WHERE xid = x RETURNING order_id)
+    SELECT array_agg(DISTINCT d.order_id ORDER BY d.order_id) INTO ids FROM d;
+    RETURN order_kpi_refresh(ids);
+END
+"""
+        ),
+    ),
+    # orders left marked by finished transactions (a refresh that failed)
+    function(
+        "order_kpi_flush_stale()",
+        "integer",
+        SQL(
+            """
+DECLARE
+    ids integer[];
+BEGIN
+    WITH d AS (
+        DELETE FROM order_kpi_dirty
+         WHERE xid < txid_snapshot_xmin(txid_current_snapshot())
+     RETURNING order_id
+    )
+    SELECT array_agg(DISTINCT d.order_id ORDER BY d.order_id) INTO ids FROM d;
+    RETURN order_kpi_refresh(ids);
+END
+"""
+        ),
+    ),
+    # the deferred trigger: at commit, once per transaction that did work
+    function(
+        "order_kpi_dirty_flush()",
+        "trigger",
+        SQL(
+            """
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM order_kpi_dirty WHERE xid = NEW.xid) THEN
+        RETURN NULL;
+    END IF;
+    BEGIN
+        PERFORM order_kpi_flush();
+    EXCEPTION WHEN OTHERS THEN
+        RAISE WARNING USING MESSAGE =
+            'order_kpi: KPI facts not refreshed at commit (' || SQLERRM
+            || '); the scheduled action will refresh them';
+    END;
+    RETURN NULL;
+END
+"""
+        ),
+    ),
+)
+
+
+def mark_function(table, column):
+    ident = SQL.identifier(column)
+    body = SQL(
+        """
+DECLARE
+    x bigint;
+BEGIN
+    IF current_setting('order_kpi.skip', true) = 'on' THEN
+        RETURN NULL;
+    END IF;
+    x := txid_current();
+    IF TG_OP = 'DELETE' THEN
+        INSERT INTO order_kpi_dirty (order_id, xid)
+        SELECT DISTINCT r.%(col)s, x FROM old_rows r
+         WHERE r.%(col)s IS NOT NULL
+           AND NOT EXISTS (SELECT 1 FROM order_kpi_dirty d
+                            WHERE d.xid = x AND d.order_id = r.%(col)s);
+    ELSE
+        INSERT INTO order_kpi_dirty (order_id, xid)
+        SELECT DISTINCT r.%(col)s, x FROM new_rows r
+         WHERE r.%(col)s IS NOT NULL
+           AND NOT EXISTS (SELECT 1 FROM order_kpi_dirty d
+                            WHERE d.xid = x AND d.order_id = r.%(col)s);
+    END IF;
+    RETURN NULL;
+END
+""",
+        col=ident,
+    )
+    return function(f"order_kpi_mark_{table}()", "trigger", body)
+
+
+def install(cr):
+    """Create or replace the dirty table, the functions and the triggers."""
+    cr.execute(
+        SQL(
+            """
+CREATE TABLE IF NOT EXISTS order_kpi_dirty (order_id integer NOT NULL, xid bigint NOT NULL);
+CREATE INDEX IF NOT EXISTS order_kpi_dirty_xid_idx ON order_kpi_dirty (xid, order_id);
+"""
+        )
+    )
+    cr.execute(refresh_function())
+    for statement in FLUSH_FUNCTIONS:
+        cr.execute(statement)
+    cr.execute(
+        SQL(
+            """
+DROP TRIGGER IF EXISTS order_kpi_dirty_flush ON order_kpi_dirty;
+CREATE CONSTRAINT TRIGGER order_kpi_dirty_flush AFTER INSERT ON order_kpi_dirty
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION order_kpi_dirty_flush();
+"""
+        )
+    )
+    for table, column in SOURCES.items():
+        cr.execute(mark_function(table, column))
+        name = SQL.identifier(table)
+        func = SQL(f"order_kpi_mark_{table}()")
+        for event, transition in (
+            ("insert", "NEW TABLE AS new_rows"),
+            ("update", "NEW TABLE AS new_rows"),
+            ("delete", "OLD TABLE AS old_rows"),
+        ):
+            trigger = SQL.identifier(f"order_kpi_mark_{event}")
+            cr.execute(SQL("DROP TRIGGER IF EXISTS %s ON %s", trigger, name))
+            cr.execute(
+                SQL(
+                    "CREATE TRIGGER %s AFTER %s ON %s REFERENCING %s "
+                    "FOR EACH STATEMENT EXECUTE FUNCTION %s",
+                    trigger,
+                    SQL(event.upper()),
+                    name,
+                    SQL(transition),
+                    func,
+                )
+            )
+
+
+def uninstall(cr):
+    """Drop the triggers on the documents' tables, the functions and the
+    dirty table (the fact tables go with their models)."""
+    for table in SOURCES:
+        for event in ("insert", "update", "delete"):
+            cr.execute(
+                SQL(
+                    "DROP TRIGGER IF EXISTS %s ON %s",
+                    SQL.identifier(f"order_kpi_mark_{event}"),
+                    SQL.identifier(table),
+                )
+            )
+        cr.execute(SQL("DROP FUNCTION IF EXISTS %s", SQL(f"order_kpi_mark_{table}()")))
+    cr.execute(
+        SQL(
+            """
+DROP TABLE IF EXISTS order_kpi_dirty;
+DROP FUNCTION IF EXISTS order_kpi_dirty_flush();
+DROP FUNCTION IF EXISTS order_kpi_flush();
+DROP FUNCTION IF EXISTS order_kpi_flush_stale();
+DROP FUNCTION IF EXISTS order_kpi_refresh(integer[]);
+"""
+        )
+    )
+
+
+def definition_digest():
+    """A fingerprint of the SQL the facts are built with: when it changes
+    (an upgrade changed a formula), the facts are rebuilt."""
+    return hashlib.sha1(refresh_function().code.encode()).hexdigest()
+
+
+def rebuild(cr, truncate=False):
+    """Rebuild every fact from the documents, in one transaction.
+
+    Readers keep seeing the previous facts until it commits; commit-time
+    refreshes of other transactions wait for it, then apply on top."""
+    everything = facts.Scope.everything()
+    cr.execute(
+        SQL(
+            "LOCK TABLE order_kpi_report, order_kpi_stage_report, order_kpi_line_report "
+            "IN SHARE ROW EXCLUSIVE MODE"
+        )
+    )
+    cr.execute(
+        SQL("DELETE FROM order_kpi_dirty WHERE xid < txid_snapshot_xmin(txid_current_snapshot())")
+    )
+    for table in FACT_TABLES:
+        cr.execute(SQL("%s %s", SQL("TRUNCATE" if truncate else "DELETE FROM"), SQL(table)))
+    cr.execute(
+        facts.insert("order_kpi_report", facts.ORDER_COLUMNS, facts.order_fact_select(everything))
+    )
+    orders = cr.rowcount
+    cr.execute(
+        facts.insert(
+            "order_kpi_stage_report", facts.STAGE_COLUMNS, facts.stage_fact_select(everything)
+        )
+    )
+    cr.execute(
+        facts.insert(
+            "order_kpi_line_report", facts.LINE_COLUMNS, facts.line_fact_select(everything)
+        )
+    )
+    cr.execute(facts.customer_pass(SQL("TRUE")))
+    for table in FACT_TABLES:
+        cr.execute(SQL("ANALYZE %s", SQL(table)))
+    return orders

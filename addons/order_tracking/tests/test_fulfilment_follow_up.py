@@ -1,0 +1,66 @@
+from odoo.tests import Form, tagged
+
+from .common import OrderTrackingCase
+
+
+@tagged("post_install", "-at_install")
+class TestFulfilmentFollowUp(OrderTrackingCase):
+    """Returns and follow-up deliveries made with Odoo's own return wizard:
+    the fulfilment axis counts what is still to ship, not Odoo's net
+    delivered quantity."""
+
+    def return_wizard(self, delivery, quantity):
+        wizard = Form(
+            self.env["stock.return.picking"].with_context(
+                active_id=delivery.id, active_model="stock.picking"
+            )
+        ).save()
+        wizard.product_return_moves.quantity = quantity
+        return wizard
+
+    def test_return_for_exchange_ships_again(self):
+        self.set_stock(self.product, 10)
+        order = self.create_order([(self.product, 4)])
+        order.action_confirm()
+        self.assertEqual(order.tracking_stage_code, "ready")
+        self.ship_all(order)
+        self.assertEqual(order.tracking_stage_code, "shipped")
+        delivery = order.picking_ids
+        wizard = self.return_wizard(delivery, 1)
+        returned = self.env["stock.picking"].browse(wizard.action_create_exchanges()["res_id"])
+        replacement = order.picking_ids - delivery - returned
+        self.assertEqual(replacement.picking_type_code, "outgoing")
+        self.assertEqual(order.tracking_fulfilment, "partial", "the replacement is to ship")
+        self.assertEqual(order.tracking_stage_code, "partially_shipped")
+        self.validate(returned)
+        self.assertEqual(order.order_line.qty_delivered, 3)
+        self.assertEqual(order.tracking_stage_code, "partially_shipped")
+        self.validate(replacement)
+        self.assertEqual(order.order_line.qty_delivered, 4)
+        self.assertEqual(order.tracking_fulfilment, "shipped")
+        self.assertEqual(order.tracking_stage_code, "shipped")
+        self.assertEqual(
+            self.codes(order), ["draft", "ready", "shipped", "partially_shipped", "shipped"]
+        )
+
+    def test_everything_returned_for_a_refund_was_still_shipped(self):
+        self.set_stock(self.product, 10)
+        order = self.create_order([(self.product, 2)])
+        order.action_confirm()
+        self.ship_all(order)
+        self.validate(
+            self.env["stock.picking"].browse(
+                self.return_wizard(order.picking_ids, 2).action_create_returns()["res_id"]
+            )
+        )
+        self.assertEqual(order.order_line.qty_delivered, 0)
+        self.assertEqual(order.tracking_fulfilment, "shipped")
+
+    def test_a_pending_return_does_not_hold_the_order(self):
+        self.set_stock(self.product, 10)
+        order = self.create_order([(self.product, 2)])
+        order.action_confirm()
+        self.ship_all(order)
+        self.return_wizard(order.picking_ids, 1).action_create_returns()
+        self.assertEqual(order.tracking_fulfilment, "shipped")
+        self.assertEqual(order.tracking_stage_code, "shipped")
