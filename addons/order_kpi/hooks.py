@@ -9,5 +9,8 @@ def post_init_hook(env):
 
 
 def uninstall_hook(env):
-    """Drop the triggers on the documents' tables and their functions."""
+    """Drop the triggers on the documents' tables and their functions, and
+    the fingerprint of the fact definition: Odoo leaves the parameters an
+    add-on set behind, and nothing of an uninstalled add-on may stay (REL-4)."""
     schema.uninstall(env.cr)
+    env["ir.config_parameter"].sudo().search([("key", "=", "order_kpi.definition")]).unlink()
