@@ -1,160 +1,192 @@
-"""PERF-1 and the query overhead of order_tracking, against plain Odoo, in one run.
+"""PERF-1: the full life cycle of an order, plain Odoo against the project's add-ons.
 
-Runs the same full life cycle (create, confirm + reserve, ship, invoice, pay)
-of N orders in two databases — one with only sale_management + sale_stock,
-one with the project's add-ons — and reports, per phase, the SQL queries and
-seconds in each, and the ratio. Nothing is committed: each run rolls back.
+Runs the same life cycle (create, confirm + reserve, ship, invoice, pay) of the
+same orders in two databases — one with only sale_management + sale_stock, one
+with every add-on of addons/ — in one process, interleaved: the orders go in
+blocks, each block once in each database (ABBA order), and each pair of blocks
+gives a ratio of times. The ratio reported is the median of the pairs' ratios,
+the spread their interquartile range: a burst of load on a shared machine
+spoils a pair or two, not the figure. Queries are counted exactly (they do not
+depend on load). Nothing is committed: each database's transaction rolls back.
 
-    python3 bench/lifecycle.py --plain-db bench_plain --tracked-db bench_tracked -n 50
+    python3 bench/lifecycle.py --plain-db bench_plain --addons-db bench_addons -n 60
 
-``make bench`` builds both databases when missing and runs this.
+Prints ``PERF-1 lifecycle orders=N plain_ms=X addons_ms=Y ratio=R spread=S
+queries_extra=Q`` and the budgets (ratio <= 1.10, queries_extra <= 10).
 """
 
 import argparse
-import statistics
-import sys
-import time
+
+import benchlib
 
 PHASES = ("create", "confirm", "ship", "invoice", "pay")
+RATIO_BUDGET = 1.10
+QUERIES_BUDGET = 10
 
 
-def _setup(env, n):
-    env = env(context=dict(env.context, tracking_disable=True, mail_notrack=True))
-    warehouse = env["stock.warehouse"].search([("company_id", "=", env.company.id)], limit=1)
-    product = env["product.product"].create(
-        {
-            "name": "Bench Bracket",
-            "type": "consu",
-            "is_storable": True,
-            "invoice_policy": "order",
-            "list_price": 10.0,
-        }
-    )
-    env["stock.quant"]._update_available_quantity(product, warehouse.lot_stock_id, n * 10)
-    partner = env["res.partner"].create({"name": "Bench Customer"})
-    return env, product, partner
+class Side:
+    """One database, its open transaction and the data of the benchmark."""
 
-
-def _run(env, n, product, partner, counter):
-    """One life cycle per order; returns {phase: (queries, seconds)}."""
-    from odoo import Command
-
-    totals = {phase: [0, 0.0] for phase in PHASES}
-
-    def measure(phase, func):
-        env.flush_all()
-        queries, start = counter(), time.perf_counter()
-        result = func()
-        env.flush_all()
-        totals[phase][0] += counter() - queries
-        totals[phase][1] += time.perf_counter() - start
-        return result
-
-    for _i in range(n):
-        order = measure(
-            "create",
-            lambda: env["sale.order"].create(
-                {
-                    "partner_id": partner.id,
-                    "order_line": [
-                        Command.create({"product_id": product.id, "product_uom_qty": 2})
-                    ],
-                }
-            ),
+    def __init__(self, label, dbname, stock):
+        self.label = label
+        self.registry = benchlib.registry(dbname)
+        self.cr = self.registry.cursor()
+        env = benchlib.environment(self.cr, {"tracking_disable": True, "mail_notrack": True})
+        warehouse = env["stock.warehouse"].search([("company_id", "=", env.company.id)], limit=1)
+        self.product = env["product.product"].create(
+            {
+                "name": "Bench Bracket",
+                "type": "consu",
+                "is_storable": True,
+                "invoice_policy": "order",
+                "list_price": 10.0,
+            }
         )
-        measure("confirm", order.action_confirm)
+        env["stock.quant"]._update_available_quantity(self.product, warehouse.lot_stock_id, stock)
+        self.partner = env["res.partner"].create({"name": "Bench Customer"})
+        self.env = env
+        env.flush_all()
+        self.clock = benchlib.Clock(self.cr)
+        self.queries = dict.fromkeys(PHASES, 0)
+        self.seconds = dict.fromkeys(PHASES, 0.0)
+        self.wall = 0.0
+        self.orders = 0
 
-        def ship(order=order):
-            for picking in order.picking_ids:
-                for move in picking.move_ids:
-                    move.quantity = move.product_uom_qty
-                    move.picked = True
-                picking.button_validate()
+    def life_cycle(self, count, record=True):
+        """``count`` orders through their life cycle: (seconds on the clock,
+        wall-clock seconds)."""
+        from odoo import Command
 
-        measure("ship", ship)
+        env, cr, clock = self.env, self.cr, self.clock
+        total = 0.0
+        wall_start = clock.wall()
 
-        def invoice(order=order):
-            move = order._create_invoices()
-            move.action_post()
-            return move
+        def measure(phase, func):
+            nonlocal total
+            env.flush_all()
+            queries, start = cr.sql_log_count, clock()
+            result = func()
+            env.flush_all()
+            elapsed = clock() - start
+            total += elapsed
+            if record:
+                self.queries[phase] += cr.sql_log_count - queries
+                self.seconds[phase] += elapsed
+            return result
 
-        move = measure("invoice", invoice)
-        measure(
-            "pay",
-            lambda move=move: (
-                env["account.payment.register"]
-                .with_context(active_model="account.move", active_ids=move.ids)
-                .create({})
-                ._create_payments()
-            ),
-        )
-    return totals
+        for _i in range(count):
+            order = measure(
+                "create",
+                lambda: env["sale.order"].create(
+                    {
+                        "partner_id": self.partner.id,
+                        "order_line": [
+                            Command.create({"product_id": self.product.id, "product_uom_qty": 2})
+                        ],
+                    }
+                ),
+            )
+            measure("confirm", order.action_confirm)
 
+            def ship(order=order):
+                for picking in order.picking_ids:
+                    for move in picking.move_ids:
+                        move.quantity = move.product_uom_qty
+                        move.picked = True
+                    picking.button_validate()
 
-def run_once(dbname, n):
-    import odoo
-    from odoo import SUPERUSER_ID, api
+            measure("ship", ship)
 
-    registry = odoo.modules.registry.Registry(dbname)
-    with registry.cursor() as cr:
-        env = api.Environment(cr, SUPERUSER_ID, {})
-        env, product, partner = _setup(env, n)
-        totals = _run(env, n, product, partner, lambda cr=cr: cr.sql_log_count)
-        cr.rollback()
-    return totals
+            def invoice(order=order):
+                move = order._create_invoices()
+                move.action_post()
+                return move
 
+            move = measure("invoice", invoice)
+            measure(
+                "pay",
+                lambda move=move: (
+                    env["account.payment.register"]
+                    .with_context(active_model="account.move", active_ids=move.ids)
+                    .create({})
+                    ._create_payments()
+                ),
+            )
+        wall = clock.wall() - wall_start
+        if record:
+            self.orders += count
+            self.wall += wall
+        return total, wall
 
-def summarize(runs, n):
-    return {
-        phase: (runs[0][phase][0] / n, statistics.median(r[phase][1] for r in runs) / n)
-        for phase in PHASES
-    }
+    def close(self):
+        self.cr.rollback()
+        self.cr.close()
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--plain-db", required=True)
-    parser.add_argument("--tracked-db", required=True)
-    parser.add_argument("-n", type=int, default=30, help="orders per run")
-    parser.add_argument("--repeat", type=int, default=5, help="runs; the median time counts")
+    parser.add_argument("--addons-db", required=True)
+    parser.add_argument("-n", "--orders", type=int, default=60, help="orders in each database")
+    parser.add_argument("--block", type=int, default=4, help="orders per block (one pair)")
+    parser.add_argument("--warmup", type=int, default=3, help="orders run first, not counted")
     parser.add_argument("--addons-path", default=None)
     args = parser.parse_args(argv)
 
-    import odoo
+    benchlib.start_odoo(args.addons_path)
+    pairs = max(args.orders // args.block, 2)
+    orders = pairs * args.block
+    stock = (orders + args.warmup) * 10
+    benchlib.progress(f"opening {args.plain_db} and {args.addons_db}")
+    sides = {
+        "plain": Side("plain", args.plain_db, stock),
+        "addons": Side("addons", args.addons_db, stock),
+    }
+    ratios, wall_ratios = benchlib.paired_ratios(
+        "PERF-1", sides, Side.life_cycle, "addons", "plain", pairs, args.block, args.warmup
+    )["plain"]
 
-    odoo_args = ["--log-level=warn"]
-    if args.addons_path:
-        odoo_args.append(f"--addons-path={args.addons_path}")
-    odoo.tools.config.parse_config(odoo_args)
-    databases = {"plain": args.plain_db, "tracked": args.tracked_db}
-    runs = {label: [] for label in databases}
-    # alternate plain and tracked runs so that machine noise hits both alike
-    for repetition in range(args.repeat):
-        for label, db in databases.items():
-            print(
-                f"run {repetition + 1}/{args.repeat}: {label} ({db}), {args.n} orders …", flush=True
-            )
-            runs[label].append(run_once(db, args.n))
-    results = {label: summarize(label_runs, args.n) for label, label_runs in runs.items()}
-    print()
-    print(f"{'phase':<10}{'queries/order':>28}{'ms/order':>28}")
-    print(f"{'':<10}{'plain':>9}{'tracked':>9}{'extra':>10}{'plain':>9}{'tracked':>9}{'ratio':>10}")
-    total = {"plain": 0.0, "tracked": 0.0}
-    for phase in PHASES:
-        (pq, pt), (tq, tt) = results["plain"][phase], results["tracked"][phase]
-        total["plain"] += pt
-        total["tracked"] += tt
-        print(
-            f"{phase:<10}{pq:>9.1f}{tq:>9.1f}{tq - pq:>+10.1f}"
-            f"{pt * 1000:>9.1f}{tt * 1000:>9.1f}{tt / pt:>10.2f}"
-        )
-    ratio = total["tracked"] / total["plain"]
+    plain, addons = sides["plain"], sides["addons"]
+    print(f"\n  {'phase':<9}{'queries/order':>27}{'ms/order':>27}")
     print(
-        f"\nfull life cycle: {total['plain'] * 1000:.1f} ms/order plain, "
-        f"{total['tracked'] * 1000:.1f} ms/order tracked, ratio {ratio:.2f} (budget 1.15)"
+        f"  {'':<9}{'plain':>8}{'add-ons':>9}{'extra':>10}{'plain':>8}{'add-ons':>9}{'ratio':>10}"
     )
-    return 0
+    for phase in PHASES:
+        pq, aq = plain.queries[phase] / orders, addons.queries[phase] / orders
+        pt, at = plain.seconds[phase] / orders * 1000, addons.seconds[phase] / orders * 1000
+        print(
+            f"  {phase:<9}{pq:>8.1f}{aq:>9.1f}{aq - pq:>+10.1f}{pt:>8.1f}{at:>9.1f}{at / pt:>10.2f}"
+        )
+    plain_ms = sum(plain.seconds.values()) / orders * 1000
+    addons_ms = sum(addons.seconds.values()) / orders * 1000
+    extra = (sum(addons.queries.values()) - sum(plain.queries.values())) / orders
+    ratio, spread = benchlib.median(ratios), benchlib.iqr(ratios)
+    clock = plain.clock.kind
+    print()
+    print(
+        benchlib.clock_line(
+            plain.clock, addons.wall / orders * 1000, plain.wall / orders * 1000, wall_ratios
+        )
+    )
+
+    report = benchlib.Report()
+    report.result(
+        f"PERF-1 lifecycle orders={orders} plain_ms={plain_ms:.1f} addons_ms={addons_ms:.1f} "
+        f"ratio={ratio:.3f} spread={spread:.3f} queries_extra={extra:.1f}"
+    )
+    report.budget(
+        "PERF-1 ratio",
+        ratio <= RATIO_BUDGET,
+        f"median of {pairs} paired runs {ratio:.3f} (IQR {spread:.3f}, {clock} time) "
+        f"<= {RATIO_BUDGET}",
+    )
+    report.budget(
+        "PERF-1 queries",
+        extra <= QUERIES_BUDGET,
+        f"{extra:.1f} extra queries per order over the life cycle <= {QUERIES_BUDGET}",
+    )
+    return report.finish()
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    benchlib.run(main)

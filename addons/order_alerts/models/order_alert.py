@@ -295,20 +295,34 @@ class OrderAlert(models.Model):
                 self.env.cr.execute(
                     SQL(
                         "INSERT INTO order_alert (%s) VALUES %s "
-                        "ON CONFLICT DO NOTHING RETURNING id",
+                        "ON CONFLICT DO NOTHING RETURNING id, order_id",
                         SQL(", ").join(SQL.identifier(column) for column in columns),
                         rows,
                     )
                 )
-                ids = [row[0] for row in self.env.cr.fetchall()]
+                inserted = self.env.cr.fetchall()
+                ids = [alert_id for alert_id, _order_id in inserted]
+                self._mark_orders_attention([order_id for _alert_id, order_id in inserted])
         except psycopg2.errors.SerializationFailure:
             # a concurrent scan committed the same alerts after our snapshot
             # was taken (REPEATABLE READ): they exist, nothing to add
             _logger.info("Alerts raised concurrently by another scan: batch skipped")
             return None
-        self.env["sale.order"].invalidate_model(["alert_ids"])
+        self.env["sale.order"].invalidate_model(["alert_ids", "alert_attention"])
         self.env["order.alert.rule"].invalidate_model(["alert_ids"])
         return self.browse(sorted(ids))
+
+    def _mark_orders_attention(self, order_ids):
+        """The stored flag sale.order.alert_attention of orders that just got
+        an alert inserted in SQL (the ORM keeps it for every other change)."""
+        if order_ids:
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE sale_order SET alert_attention = TRUE "
+                    "WHERE id = ANY(%s) AND alert_attention IS NOT TRUE",
+                    sorted(set(order_ids)),
+                )
+            )
 
     # ------------------------------------------------------------------
     # Actions (public API)

@@ -9,7 +9,9 @@ class OrderAlertKinds(models.AbstractModel):
     source (``_scan_source_<kind>(bound, now)``: the candidate orders whose clock
     started before ``bound``, with the columns order_id, company_id, entry_key,
     entry_id, start_at, picking_id) and its check that an open alert still holds
-    (``_holds_<kind>(alert, order, risks)``). A new kind is a selection value of
+    (``_holds_<kind>(alert, order, risks)``; optionally ``_still_holds_sql_<kind>()``,
+    the same check in SQL for the alerts that certainly hold, which the resolve
+    pass then skips). A new kind is a selection value of
     ``order.alert.rule.kind`` plus these two methods, in a module of its own if
     need be (``_inherit = "order.alert.rule"``)."""
 
@@ -81,6 +83,14 @@ class OrderAlertKinds(models.AbstractModel):
             ]
         )
 
+    def _still_holds_sql_stage_sla(self):
+        """SQL over ``a`` (the alert) and ``so`` (its order): true when
+        ``_holds_stage_sla`` certainly holds (the resolve pass skips those)."""
+        return SQL(
+            "so.tracking_stage_id = %s AND so.tracking_last_event_id = a.stage_entry_id",
+            self.stage_id.id,
+        )
+
     def _holds_stage_sla(self, alert, order, risks):
         return (
             order.tracking_stage_id == self.stage_id
@@ -103,6 +113,11 @@ class OrderAlertKinds(models.AbstractModel):
             ]
         )
 
+    def _still_holds_sql_approval_overdue(self):
+        return SQL(
+            "so.tracking_stage_code = 'to_approve' AND so.tracking_last_event_id = a.stage_entry_id"
+        )
+
     def _holds_approval_overdue(self, alert, order, risks):
         return (
             order.tracking_stage_id.code == "to_approve"
@@ -119,6 +134,12 @@ class OrderAlertKinds(models.AbstractModel):
                 SQL("so.tracking_entered_at <= %s", bound),
                 *self._scan_scope(),
             ]
+        )
+
+    def _still_holds_sql_stock_shortage(self):
+        return SQL(
+            "so.state = 'sale' AND so.tracking_short "
+            "AND so.tracking_last_event_id = a.stage_entry_id"
         )
 
     def _holds_stock_shortage(self, alert, order, risks):

@@ -67,11 +67,7 @@ class OrderAlertScan(models.AbstractModel):
         Alert = self.env["order.alert"].sudo()
         last_id = 0
         while True:
-            alerts = Alert.search(
-                [("rule_id", "=", self.id), ("state", "in", OPEN_STATES), ("id", ">", last_id)],
-                order="id",
-                limit=self._scan_batch_size,
-            )
+            alerts = Alert.browse(self._scan_resolve_candidates(last_id))
             if not alerts:
                 break
             last_id = alerts[-1].id
@@ -79,6 +75,38 @@ class OrderAlertScan(models.AbstractModel):
             alerts.filtered(lambda a, holds=holds: a.id not in holds)._close("cleared", now=now)
             if len(alerts) < self._scan_batch_size:
                 break
+
+    def _scan_resolve_candidates(self, last_id):
+        """Ids of the next batch of this rule's open alerts (after ``last_id``)
+        whose condition may have cleared: for the kinds that say in SQL when
+        an alert certainly still holds (``_still_holds_sql_<kind>``), the
+        others are not even loaded — a pass over a thousand alerts that all
+        hold is one query; ``_alert_holds`` decides on the candidates."""
+        still_holds = getattr(self, f"_still_holds_sql_{self.kind}", None)
+        conditions = [
+            SQL("a.rule_id = %s", self.id),
+            SQL("a.state IN %s", OPEN_STATES),
+            SQL("a.id > %s", last_id),
+        ]
+        if still_holds:
+            self.env["sale.order"].flush_model()
+            conditions.append(
+                SQL(
+                    "NOT COALESCE(%s AND %s, FALSE)",
+                    SQL(" AND ").join(self._scan_scope()),
+                    still_holds(),
+                )
+            )
+        self.env["order.alert"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                """SELECT a.id FROM order_alert a JOIN sale_order so ON so.id = a.order_id
+                    WHERE %s ORDER BY a.id LIMIT %s""",
+                SQL(" AND ").join(conditions),
+                self._scan_batch_size,
+            )
+        )
+        return [row[0] for row in self.env.cr.fetchall()]
 
     def _scan_raise(self, now):
         table, bound = self._scan_thresholds(now)
@@ -168,7 +196,7 @@ class OrderAlertScan(models.AbstractModel):
         """Rows (company, step, latest due start) and the loosest bound."""
         table = []
         for company in self._scan_companies():
-            calendar = company.resource_calendar_id
+            calendar = company.resource_calendar_id._tracking_cached()
             for step, hours in self._ladder(company):
                 table.append((company.id, step, clock.threshold(calendar, now, hours)))
         bound = max((row[2] for row in table), default=None)
@@ -367,7 +395,7 @@ class OrderAlertScan(models.AbstractModel):
         companies = self.env["res.company"].sudo().browse(list(starts))
         return {
             company.id: clock.WorkClock(
-                company.resource_calendar_id,
+                company.resource_calendar_id._tracking_cached(),
                 starts[company.id] - relativedelta(days=1),
                 now + relativedelta(days=1),
             )

@@ -1,6 +1,7 @@
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
+from odoo.tools.sql import column_exists, create_column, table_exists
 
 from ..tools.definitions import OPEN_FULFILMENT, OPEN_STATES
 
@@ -19,9 +20,57 @@ class SaleOrder(models.Model):
         compute="_compute_alert_open",
         search="_search_alert_highlight",
     )
+    alert_shortage_ids = fields.Many2many(
+        "order.alert.shortage",
+        "order_alert_shortage_sale_order_rel",
+        "order_id",
+        "shortage_id",
+        string="Shortage To-dos",
+        readonly=True,
+        copy=False,
+    )
+    alert_attention = fields.Boolean(
+        compute="_compute_alert_attention",
+        store=True,
+        precompute=True,
+        copy=False,
+        help="Technical: the order has open alerts or shortage to-dos, so that "
+        "a node change checks whether they cleared (most node changes concern "
+        "orders with neither, and then cost no query).",
+    )
+
+    def _auto_init(self):
+        # the flag of the orders that have alerts when the add-on is updated
+        # is set in one statement, not recomputed order by order
+        cr = self.env.cr
+        if not column_exists(cr, "sale_order", "alert_attention"):
+            create_column(cr, "sale_order", "alert_attention", "boolean")
+            if table_exists(cr, "order_alert"):
+                cr.execute(
+                    SQL(
+                        """UPDATE sale_order SET alert_attention = TRUE
+                            WHERE id IN (SELECT order_id FROM order_alert WHERE state IN %s)""",
+                        OPEN_STATES,
+                    )
+                )
+            if table_exists(cr, "order_alert_shortage_sale_order_rel"):
+                cr.execute(
+                    SQL(
+                        """UPDATE sale_order SET alert_attention = TRUE
+                            WHERE id IN (SELECT rel.order_id
+                                           FROM order_alert_shortage_sale_order_rel rel
+                                           JOIN order_alert_shortage s ON s.id = rel.shortage_id
+                                          WHERE s.state = 'open')"""
+                    )
+                )
+        return super()._auto_init()
 
     def _tracking_system_fields(self):
-        return super()._tracking_system_fields() | {"alert_ids"}
+        return super()._tracking_system_fields() | {
+            "alert_ids",
+            "alert_shortage_ids",
+            "alert_attention",
+        }
 
     def init(self):
         result = super().init()
@@ -63,6 +112,15 @@ class SaleOrder(models.Model):
         for order in self:
             order.alert_open_count = counts.get(order.id, 0)
             order.alert_highlight = highlights.get(order.id, False)
+
+    @api.depends("alert_ids.state", "alert_shortage_ids.state")
+    def _compute_alert_attention(self):
+        # alerts raised by the scan are inserted in SQL, which sets the flag
+        # on their orders (order.alert._insert_alerts)
+        for order in self:
+            order.alert_attention = any(
+                alert.state in OPEN_STATES for alert in order.alert_ids
+            ) or any(shortage.state == "open" for shortage in order.alert_shortage_ids)
 
     def _open_alert_order_query(self, highlight=False):
         conditions = [SQL("state IN %s", OPEN_STATES)]
@@ -181,8 +239,9 @@ class SaleOrder(models.Model):
         """The node changed: resolve at once the alerts whose condition
         cleared, and re-check the shortage to-dos of these orders."""
         result = super()._tracking_after_transitions(events)
-        # an order's first event (its creation) has nothing to clear yet
-        orders = events.filtered("from_stage_id").order_id
+        # an order's first event (its creation) has nothing to clear yet, and
+        # an order without open alert or shortage to-do neither
+        orders = events.filtered("from_stage_id").order_id.filtered("alert_attention")
         if not orders:
             return result
         has_alerts, has_shortages = self._alerts_open_for(orders)

@@ -21,7 +21,15 @@ class MailActivity(models.Model):
                 pending = activity.approval_request_ids.filtered(lambda r: r.state == "pending")
                 if pending:
                     pending.action_approve(comment=feedback or None)
-        remaining = self.exists()
+        remaining = self.exists().filtered("active")
         return super(MailActivity, remaining)._action_done(
             feedback=feedback, attachment_ids=attachment_ids
         )
+
+    def _approval_archive(self):
+        """Approval activities with nothing left to decide: archived (their
+        done date set), and gone from their users' activity counters."""
+        due = self.filtered(lambda activity: activity.date_deadline <= fields.Date.today())
+        self.write({"active": False})
+        if due:
+            due.user_id._bus_send("mail.activity/updated", {"activity_deleted": True})

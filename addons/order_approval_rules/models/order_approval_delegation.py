@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 
 
@@ -67,13 +67,20 @@ class OrderApprovalDelegation(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         delegations = super().create(vals_list)
+        self.env.registry.clear_cache()  # _active_pairs, _any_delegation
         delegations._share_open_requests()
         return delegations
 
     def write(self, vals):
         result = super().write(vals)
+        self.env.registry.clear_cache()  # _active_pairs, _any_delegation
         if {"date_from", "date_to", "delegate_id", "active"} & set(vals):
             self._share_open_requests()
+        return result
+
+    def unlink(self):
+        result = super().unlink()
+        self.env.registry.clear_cache()  # _active_pairs, _any_delegation
         return result
 
     @api.ondelete(at_uninstall=False)
@@ -102,29 +109,49 @@ class OrderApprovalDelegation(models.Model):
         requests._schedule_activities(current.delegate_id)
 
     @api.model
-    def _active_domain(self, company=None):
-        today = fields.Date.context_today(self)
-        domain = [("date_from", "<=", today), ("date_to", ">=", today)]
-        if company:
-            domain.append(("company_id", "=", company.id))
-        return domain
+    @tools.ormcache("today")
+    def _active_pairs(self, today):
+        """(approver id, delegate id, company id) of the delegations valid on
+        ``today``: every decision and every opened request asks, delegations
+        rarely change (any change clears the cache in every worker)."""
+        delegations = (
+            self.sudo()
+            .with_context(active_test=True)
+            .search([("date_from", "<=", today), ("date_to", ">=", today)])
+        )
+        return tuple((d.user_id.id, d.delegate_id.id, d.company_id.id) for d in delegations)
+
+    @api.model
+    @tools.ormcache()
+    def _any_delegation(self):
+        """Whether any active delegation exists at all: most companies never
+        delegate, and then nobody's today needs computing."""
+        return bool(self.sudo().with_context(active_test=True).search_count([], limit=1))
+
+    def _active_today(self, company=None):
+        if not self._any_delegation():
+            return []
+        pairs = self._active_pairs(fields.Date.context_today(self))
+        return [pair for pair in pairs if not company or pair[2] == company.id]
 
     @api.model
     def _active_delegators(self, delegate, company=None):
         """Approvers for whom ``delegate`` may decide today."""
-        return (
-            self.sudo()
-            .search([("delegate_id", "=", delegate.id), *self._active_domain(company)])
-            .user_id
-        )
+        ids = {
+            approver
+            for approver, deputy, _c in self._active_today(company)
+            if deputy == delegate.id
+        }
+        return self.env["res.users"].sudo().browse(sorted(ids))
 
     @api.model
     def _active_delegates(self, approvers, company=None):
         """Users who may decide today for one of ``approvers``."""
         if not approvers:
             return self.env["res.users"]
-        return (
-            self.sudo()
-            .search([("user_id", "in", approvers.ids), *self._active_domain(company)])
-            .delegate_id.filtered("active")
-        )
+        ids = {
+            deputy
+            for approver, deputy, _c in self._active_today(company)
+            if approver in approvers.ids
+        }
+        return self.env["res.users"].sudo().browse(sorted(ids)).filtered("active")

@@ -15,11 +15,8 @@ class OrderApprovalEvaluation(models.AbstractModel):
     _description = "Order Approval Evaluation"
 
     def _approval_rules(self):
-        return (
-            self.env["order.approval.rule"]
-            .sudo()
-            .search([("company_id", "in", self.company_id.ids)])
-        )
+        Rule = self.env["order.approval.rule"].sudo()
+        return Rule.browse(Rule._active_rule_ids(tuple(sorted(self.company_id.ids))))
 
     def _approval_evaluate(self, full=False):
         """({order id: [rule evaluations]}, facts batch) for all active rules."""

@@ -11,6 +11,11 @@ from odoo.tools import SQL
 _logger = logging.getLogger(__name__)
 
 
+class GatheredSubscriptions(list):
+    """Follower subscriptions gathered while approval activities are created
+    (a list no RPC context can carry: it does not come from JSON)."""
+
+
 class OrderApprovalFollowup(models.AbstractModel):
     """How open approval requests are followed up: the approvers' mail
     activities (opened with the level, closed with the decision) and the
@@ -23,8 +28,6 @@ class OrderApprovalFollowup(models.AbstractModel):
     def _schedule_activities(self, users, note=None):
         """One approval activity per order and user, linked to every request
         of that order the user has to decide (an existing one is extended)."""
-        Activity = self.env["mail.activity"].sudo()
-        activity_type = self.env.ref("order_approval_rules.mail_activity_type_approval")
         wanted = defaultdict(lambda: self.browse())
         for request in self:
             excluded = request.order_id.user_id | request.requested_by_id
@@ -33,6 +36,8 @@ class OrderApprovalFollowup(models.AbstractModel):
                 wanted[request.order_id.id, user.id] |= request
         if not wanted:
             return
+        Activity = self.env["mail.activity"].sudo()
+        activity_type = self.env.ref("order_approval_rules.mail_activity_type_approval")
         existing = Activity.search(
             [
                 ("activity_type_id", "=", activity_type.id),
@@ -69,12 +74,29 @@ class OrderApprovalFollowup(models.AbstractModel):
                 }
             )
         if vals_list:
-            Activity.with_context(mail_activity_quick_update=True).create(vals_list)
+            # Odoo subscribes each assignee to the order in a call of its own
+            # (5 queries per approver): gathered here and subscribed together
+            subscriptions = GatheredSubscriptions()
+            Activity.with_context(
+                mail_activity_quick_update=True, approval_gather_subscriptions=subscriptions
+            ).create(vals_list)
+            self._subscribe_gathered(subscriptions)
+
+    def _subscribe_gathered(self, subscriptions):
+        """Subscribe what activity creation asked for, one call per order."""
+        partners_by_order = defaultdict(set)
+        for order_ids, partner_ids in subscriptions:
+            for order_id in order_ids:
+                partners_by_order[order_id].update(partner_ids)
+        Order = self.env["sale.order"].sudo()
+        for order_id, partner_ids in partners_by_order.items():
+            Order.browse(order_id).message_subscribe(partner_ids=sorted(partner_ids))
 
     def _close_activities(self, users=None):
         """These requests need no more decision (from ``users``): unlink them
         from the approval activities; an activity left with nothing pending
-        is removed."""
+        is done (archived, as Odoo keeps done activities: deleting a record
+        would empty the whole cache of the transaction)."""
         domain = [("approval_request_ids", "in", self.ids)]
         if users is not None:
             domain.append(("user_id", "in", users.ids))
@@ -89,7 +111,7 @@ class OrderApprovalFollowup(models.AbstractModel):
             else:
                 finished |= activity
         if finished:
-            finished.with_context(approval_closing_activities=True).unlink()
+            finished._approval_archive()
 
     @api.model
     def _cron_escalate(self, limit=500):

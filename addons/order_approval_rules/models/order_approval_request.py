@@ -382,7 +382,7 @@ class OrderApprovalRequest(models.Model):
             )
         for approver in (self.approver_ids & delegators) - represented - decided:
             return ("delegate", approver)
-        if user in self.escalation_user_ids:
+        if self.escalated and user in self.escalation_user_ids:
             return ("escalation", user)
         if raise_:
             raise AccessError(
@@ -413,6 +413,8 @@ class OrderApprovalRequest(models.Model):
 
     def _open(self):
         """Move waiting requests to pending: SLA clock, activities."""
+        if not self:
+            return
         now = fields.Datetime.now()
         for request in self:
             calendar = request.order_id._tracking_calendar()

@@ -36,8 +36,11 @@ class OrderApprovalRound(models.AbstractModel):
             "requested_by_id": self.env.uid,
             "evaluation": evaluation,
         }
+        # the facts the decision will be taken on, read now with the rule's
+        # evaluation; kept current while the request is open (_approval_recheck)
+        facts = batch.facts(self)
+        vals["fingerprint"] = facts.fingerprint(rule._product_lines(facts))
         if rule.auto_approve:
-            facts = batch.facts(self)
             vals.update(
                 {
                     "state": "approved",
@@ -45,7 +48,6 @@ class OrderApprovalRound(models.AbstractModel):
                     "decided_by_id": SUPERUSER_ID,
                     "decided_at": fields.Datetime.now(),
                     "comment": self.env._("Approved automatically: %(rule)s.", rule=rule.name),
-                    "fingerprint": facts.fingerprint(rule._product_lines(facts)),
                 }
             )
             return vals
@@ -74,16 +76,19 @@ class OrderApprovalRound(models.AbstractModel):
         self.ensure_one()
         self.approval_round += 1
         excluded = self._approval_excluded_users()
+        # the rules' approvers read once for all the rules, not rule by rule
+        self.env["order.approval.rule"].sudo().browse(
+            [ev["rule_id"] for ev in matched]
+        ).user_ids.mapped("active")
         vals_list = [self._approval_request_vals(ev, batch, excluded) for ev in matched]
         requests = self.env["order.approval.request"].sudo().create(vals_list)
         if requests:
-            self.message_post(
-                body=self.env._(
+            self._approval_log_note(
+                self.env._(
                     "Submitted for approval (round %(round)s): %(rules)s.",
                     round=self.approval_round,
                     rules=", ".join(r._describe_rule_level() for r in requests),
-                ),
-                subtype_xmlid="mail.mt_note",
+                )
             )
         self._approval_advance()
         return requests
@@ -102,12 +107,11 @@ class OrderApprovalRound(models.AbstractModel):
                 )
             vals_list.append(vals)
         requests = self.env["order.approval.request"].sudo().create(vals_list)
-        self.message_post(
-            body=self.env._(
+        self._approval_log_note(
+            self.env._(
                 "Approval re-opened: %(changes)s.",
                 changes="; ".join(self._approval_describe_changes(plan)),
-            ),
-            subtype_xmlid="mail.mt_note",
+            )
         )
         self._approval_advance()
         return requests
@@ -183,9 +187,18 @@ class OrderApprovalRound(models.AbstractModel):
             )
             return
         send_email = self.approval_awaiting_confirm
+        order = self.with_context(send_email=send_email)
+        if self._approval_fingerprints_hold():
+            # the round was granted just now on the facts the order still has:
+            # the confirmation evaluates no rule again (OCA's tier validation
+            # neither); a change that reached the order past the write hooks
+            # leaves it to the guard, which asks for approval again
+            from .sale_order import OrderIds  # noqa: PLC0415 - sale_order imports this unit
+
+            order = order.with_context(approval_checked=OrderIds(self.ids))
         try:
             with self.env.cr.savepoint():
-                self.with_context(send_email=send_email).action_confirm()
+                order.action_confirm()
         except UserError as error:
             self.message_post(
                 body=self.env._(
@@ -196,7 +209,33 @@ class OrderApprovalRound(models.AbstractModel):
                 partner_ids=self.user_id.partner_id.ids,
             )
             return
-        self.approval_awaiting_confirm = False
+        if self.approval_awaiting_confirm:
+            self.approval_awaiting_confirm = False
+
+    def _approval_fingerprints_hold(self):
+        """Whether the order's facts still are those its approved requests
+        were decided on (their fingerprints)."""
+        self.ensure_one()
+        facts = evaluator.FactsBatch(self).facts(self)
+        tolerance = self.company_id.approval_amount_tolerance
+        for request in self._approval_live_requests():
+            if request.state != "approved" or request.auto:
+                continue
+            rule = request.rule_id
+            if evaluator.changed_facts(
+                request.fingerprint,
+                facts.fingerprint(rule._product_lines(facts)),
+                rule._fingerprint_keys(),
+                tolerance,
+            ):
+                return False
+        return True
+
+    def _approval_log_note(self, body):
+        """An internal note in the order's chatter, notifying nobody: logged
+        in one insert (no follower lookup, no notification)."""
+        self.ensure_one()
+        return self._message_log(body=body, message_type="comment")
 
     def _approval_recheck(self):
         """After a change of an order under approval (or approved, not yet
@@ -213,12 +252,19 @@ class OrderApprovalRound(models.AbstractModel):
             plan = order._approval_plan(matched, batch)
             if plan:
                 order._approval_apply_plan(plan, batch)
+            facts = batch.facts(order)
             for request in order._approval_live_requests().filtered(
                 lambda r: r.state in ("waiting", "pending")
             ):
+                vals = {}
                 fresh = next((ev for ev in matched if ev["rule_id"] == request.rule_id.id), None)
                 if fresh and fresh != request.evaluation:
-                    request.evaluation = fresh
+                    vals["evaluation"] = fresh
+                fingerprint = facts.fingerprint(request.rule_id._product_lines(facts))
+                if fingerprint != request.fingerprint:
+                    vals["fingerprint"] = fingerprint
+                if vals:
+                    request.write(vals)
 
     def _approval_park(self):
         """Orders accepted by the customer (signature, payment) that still
@@ -298,16 +344,13 @@ class OrderApprovalRound(models.AbstractModel):
                     roles[request] = role
             if not roles:
                 pending[:1]._decider_role(user)  # raises the precise error
-            if decision == "approve" and (
-                order.approval_awaiting_confirm or order.company_id.approval_confirm_on_grant
-            ):
-                order.approval_confirming = True
             now = fields.Datetime.now()
-            facts = evaluator.FactsBatch(order).facts(order)
-            for request, (kind, who) in roles.items():
-                Decision.create(
+            Decision.create(
+                [
                     {
                         "request_id": request.id,
+                        "order_id": order.id,
+                        "company_id": order.company_id.id,
                         "user_id": user.id,
                         "on_behalf_of_id": who.id if kind != "escalation" else False,
                         "decision": decision,
@@ -315,24 +358,32 @@ class OrderApprovalRound(models.AbstractModel):
                         "date": now,
                         "escalation": kind == "escalation",
                     }
-                )
-                final = decision == "reject" or request._is_complete()
-                if not final:
+                    for request, (kind, who) in roles.items()
+                ]
+            )
+            final = {request for request in roles if decision == "reject" or request._is_complete()}
+            if decision == "approve" and order._approval_grants(final):
+                # the order stays in To Approve until it is confirmed right
+                # after, instead of passing through Quotation
+                order.approval_confirming = True
+            for request, (kind, who) in roles.items():
+                if request not in final:
                     request.write({"last_decision_at": now})
                     request._close_activities(users=user | who)
                     continue
                 request._close_activities()
-                request.write(
-                    {
-                        "state": "approved" if decision == "approve" else "rejected",
-                        "decided_by_id": user.id,
-                        "delegated_from_id": who.id if kind == "delegate" else False,
-                        "decided_at": now,
-                        "comment": comment or False,
-                        "last_decision_at": now,
-                        "fingerprint": facts.fingerprint(request.rule_id._product_lines(facts)),
-                    }
-                )
+                vals = {
+                    "state": "approved" if decision == "approve" else "rejected",
+                    "decided_by_id": user.id,
+                    "delegated_from_id": who.id if kind == "delegate" else False,
+                    "decided_at": now,
+                    "comment": comment or False,
+                    "last_decision_at": now,
+                }
+                if not request.fingerprint:  # a request opened before fingerprints were kept
+                    facts = evaluator.FactsBatch(order).facts(order)
+                    vals["fingerprint"] = facts.fingerprint(request.rule_id._product_lines(facts))
+                request.write(vals)
             order._approval_log_decision(decision, roles, comment)
             if decision == "reject":
                 order._approval_close_round()
@@ -341,6 +392,17 @@ class OrderApprovalRound(models.AbstractModel):
             if order.approval_confirming:
                 order.approval_confirming = False
         return True
+
+    def _approval_grants(self, final):
+        """Whether completing the requests ``final`` approves the whole round
+        and the order then confirms by itself."""
+        self.ensure_one()
+        if not all(
+            request in final or request.state == "approved"
+            for request in self._approval_live_requests()
+        ):
+            return False
+        return self.approval_awaiting_confirm or self.company_id.approval_confirm_on_grant
 
     def _approval_log_decision(self, decision, roles, comment):
         self.ensure_one()
@@ -368,7 +430,7 @@ class OrderApprovalRound(models.AbstractModel):
             )
         if comment:
             body = Markup("%s<br/>%s") % (body, comment)
-        self.message_post(body=body, subtype_xmlid="mail.mt_note")
+        self._approval_log_note(body)
 
     def _approval_close_round(self):
         """A rejection ends the round: the rest is cancelled, the order goes

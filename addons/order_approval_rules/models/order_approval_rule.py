@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 
@@ -10,7 +10,7 @@ MAX_AMOUNT = 1e15
 
 class OrderApprovalRule(models.Model):
     _name = "order.approval.rule"
-    _inherit = ["order.tracking.input.guard"]
+    _inherit = ["order.tracking.input.guard", "order.tracking.cached.config"]
     _description = "Order Approval Rule"
     _order = "company_id, level, sequence, id"
 
@@ -262,8 +262,17 @@ class OrderApprovalRule(models.Model):
                 )
 
     # ------------------------------------------------------------------
-    # CRUD
+    # CRUD: the active rules of a company are cached per worker
     # ------------------------------------------------------------------
+
+    @api.model
+    @tools.ormcache("company_ids")
+    def _active_rule_ids(self, company_ids):
+        """Ids of the active rules of ``company_ids`` (a sorted tuple), in
+        evaluation order. Every confirmation asks; the rules rarely change:
+        any change clears the cache in every worker (order.tracking.cached.config)."""
+        rules = self.sudo().with_context(active_test=True)
+        return tuple(rules.search([("company_id", "in", list(company_ids))]).ids)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_used(self):

@@ -5,6 +5,8 @@ from odoo.exceptions import UserError
 
 from odoo.addons.order_tracking.tools import engine
 
+from .order_approval_followup import GatheredSubscriptions
+
 APPROVAL_STATES = [
     ("not_required", "Not Required"),
     ("pending", "Waiting for Approval"),
@@ -187,7 +189,7 @@ class SaleOrder(models.Model):
         return milestones
 
     def _tracking_event_source(self, code):
-        previous = self.tracking_last_event_id.to_code
+        previous = self._tracking_code_of(self.tracking_last_stage_id)
         if code == "to_approve" or (previous == "to_approve" and code != "cancelled"):
             request = self.sudo().approval_request_ids.sorted(
                 lambda r: (r.decided_at or r.create_date or fields.Datetime.now(), r.id)
@@ -232,6 +234,15 @@ class SaleOrder(models.Model):
                     order=self.sudo().filtered("approval_request_ids")[0].name,
                 )
             )
+
+    def message_subscribe(self, partner_ids=None, subtype_ids=None):
+        gathered = self.env.context.get("approval_gather_subscriptions")
+        if isinstance(gathered, GatheredSubscriptions) and partner_ids and not subtype_ids:
+            # approval activities being created: subscribed together afterwards
+            # (order.approval.followup._subscribe_gathered)
+            gathered.append((self.ids, list(partner_ids)))
+            return True
+        return super().message_subscribe(partner_ids=partner_ids, subtype_ids=subtype_ids)
 
     def action_confirm(self):
         skip = self.env.context.get("approval_skip_ids")

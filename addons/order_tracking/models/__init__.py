@@ -7,7 +7,11 @@ from . import order_tracking_demo
 from . import order_tracking_event
 from . import order_tracking_notification
 from . import order_tracking_promise
+from . import order_tracking_cached_config
 from . import res_company
+from . import resource_calendar
+from . import resource_calendar_attendance
+from . import resource_calendar_leaves
 from . import res_config_settings
 from . import order_tracking_lifecycle
 from . import order_tracking_recorder

@@ -7,8 +7,9 @@ class AccountMove(models.Model):
     def _post(self, soft=True):
         """A manual checkpoint that holds invoicing refuses to post the
         customer invoices of its orders until it is passed."""
-        # a system check: the user posting may not read the orders themselves
-        invoices = self.filtered(lambda m: m.move_type == "out_invoice").sudo()
-        orders = invoices.line_ids.sale_line_ids.order_id
-        orders.filtered(lambda o: o.state != "cancel")._tracking_check_fact_allowed("invoice")
+        if "invoice" in self.env["order.tracking.stage"]._holding_facts():
+            # a system check: the user posting may not read the orders themselves
+            invoices = self.filtered(lambda m: m.move_type == "out_invoice").sudo()
+            orders = invoices.line_ids.sale_line_ids.order_id
+            orders.filtered(lambda o: o.state != "cancel")._tracking_check_fact_allowed("invoice")
         return super()._post(soft=soft)

@@ -109,7 +109,22 @@ CREATE TRIGGER order_tracking_event_immutable
         if not self.env.su:
             raise UserError(self.env._("Status history is written by the system only."))
         self._chain_hashes(vals_list)
-        return super().create(vals_list)
+        events = super().create(vals_list)
+        # each order's last event is the one just written (ids only grow): the
+        # next event chains onto its hash, whatever it recorded; the node's
+        # clock (tracking_last_event_id and the fields related to it) moves
+        # only with an event that changes the node (from != to)
+        last, entered = {}, {}
+        for event in events:
+            last[event.order_id] = event
+            if event.from_stage_id != event.to_stage_id:
+                entered[event.order_id] = event
+        for order, event in last.items():
+            vals = {"tracking_last_hash": event.hash}
+            if order in entered:
+                vals["tracking_last_event_id"] = entered[order].id
+            order.sudo().write(vals)
+        return events
 
     # immutable by design (TRK-4): no super() — nothing may change or delete an event
     def write(self, vals):  # pylint: disable=method-required-super
@@ -177,22 +192,37 @@ CREATE TRIGGER order_tracking_event_immutable
 
     @api.model
     def _chain_hashes(self, vals_list):
-        """Set prev_hash and hash on ``vals_list``, in order, after locking the
-        orders so that two transactions cannot fork an order's chain."""
-        order_ids = sorted({vals["order_id"] for vals in vals_list})
-        self.env.cr.execute(
-            SQL(
-                """SELECT o.id,
-                          (SELECT e.hash FROM order_tracking_event e
-                            WHERE e.order_id = o.id ORDER BY e.id DESC LIMIT 1)
-                     FROM sale_order o
-                    WHERE o.id = ANY(%s)
-                 ORDER BY o.id
-                      FOR NO KEY UPDATE OF o""",
-                order_ids,
+        """Set prev_hash and hash on ``vals_list``, in order.
+
+        The recorder passes the hash of each order's very last event (a change
+        of node or not) as the order holds it (``prev_hash``:
+        ``sale.order.tracking_last_hash``): no query. A concurrent transaction
+        that added an event to the same order also wrote that hash on the
+        order's row, so one of the two fails on the row (REPEATABLE READ) and
+        is retried: the chain cannot fork. For the other orders (installation
+        back-fill, events within a node, direct calls) the last hashes are
+        read here, the orders locked first."""
+        known = {}
+        for vals in vals_list:
+            if vals.get("prev_hash") and vals["order_id"] not in known:
+                known[vals["order_id"]] = vals["prev_hash"]
+        order_ids = sorted({vals["order_id"] for vals in vals_list} - set(known))
+        last_hash = {}
+        if order_ids:
+            self.env.cr.execute(
+                SQL(
+                    """SELECT o.id,
+                              (SELECT e.hash FROM order_tracking_event e
+                                WHERE e.order_id = o.id ORDER BY e.id DESC LIMIT 1)
+                         FROM sale_order o
+                        WHERE o.id = ANY(%s)
+                     ORDER BY o.id
+                          FOR NO KEY UPDATE OF o""",
+                    order_ids,
+                )
             )
-        )
-        last_hash = dict(self.env.cr.fetchall())
+            last_hash = dict(self.env.cr.fetchall())
+        last_hash.update(known)
         for vals in vals_list:
             vals["hours_in_previous"] = round(vals.get("hours_in_previous") or 0.0, 2)
             vals["work_hours_in_previous"] = round(vals.get("work_hours_in_previous") or 0.0, 2)

@@ -258,6 +258,21 @@ class OrderTrackingLifecycle(models.AbstractModel):
 
     # -- the node: the walk and the computes --
 
+    def _tracking_stage_specs(self, stages):
+        """{stage id: (code, trigger mode, SLA hours, notifies)} of ``stages``,
+        from the cache of the company's nodes (other stages are read)."""
+        specs = self.env["order.tracking.stage"]._get_company_stage_specs(self.company_id.id)
+        missing = stages.filtered(lambda stage: stage.id not in specs)
+        if missing:
+            specs = {**specs, **{stage.id: stage._tracking_spec() for stage in missing}}
+        return specs
+
+    def _tracking_code_of(self, stage):
+        """The code of ``stage`` (a node of this order's company), read from
+        the cache of the nodes."""
+        self.ensure_one()
+        return self._tracking_stage_specs(stage)[stage.id][0] if stage else False
+
     def _tracking_history_suppressed(self):
         """No event while our own installation computes the nodes of the
         orders that already exist (the post-init hook reconstructs their
@@ -271,13 +286,16 @@ class OrderTrackingLifecycle(models.AbstractModel):
     def _tracking_steps(self, stages, milestones):
         self.ensure_one()
         default = (engine.PROGRESS, lambda o: True)
-        passed = self.tracking_passed_stage_ids
+        specs = self._tracking_stage_specs(stages)
         for stage in stages:
-            if stage.code == "cancelled":
+            code, trigger_mode = specs[stage.id][:2]
+            if code == "cancelled":
                 continue
-            kind, milestone = milestones.get(stage.code, default)
+            kind, milestone = milestones.get(code, default)
             state = milestone(self)
-            if kind == engine.PROGRESS and stage.trigger_mode == "manual":
+            if kind == engine.PROGRESS and trigger_mode == "manual":
+                # the passed checkpoints are read only when the walk meets one
+                passed = self.tracking_passed_stage_ids
                 if self._tracking_checkpoint_holds(stage):
                     kind, state = engine.CHECKPOINT, (None if stage in passed else state)
                 elif state and stage not in passed:
@@ -289,7 +307,8 @@ class OrderTrackingLifecycle(models.AbstractModel):
         self.ensure_one()
         override = self._tracking_override_code()
         if override:
-            stage = stages.filtered(lambda s: s.code == override)[:1]
+            specs = self._tracking_stage_specs(stages)
+            stage = stages.filtered(lambda s: specs[s.id][0] == override)[:1]
             if stage:
                 return stage, stage.browse()
         milestones = milestones or self._tracking_milestones()
@@ -309,7 +328,7 @@ class OrderTrackingLifecycle(models.AbstractModel):
             stage = order._tracking_resolve(stages_by_company[company.id], milestones)[0]
             order.tracking_stage_id = stage
             if isinstance(order.id, int) and stage:
-                previous = order.tracking_last_event_id.to_stage_id
+                previous = order.tracking_last_stage_id
                 if stage != previous:
                     transitions.append((order, previous, stage))
         if transitions and not self._tracking_history_suppressed():
@@ -317,6 +336,12 @@ class OrderTrackingLifecycle(models.AbstractModel):
                 history.defer(order.id for order, _previous, _stage in transitions)
             else:
                 self._tracking_record_transitions(transitions)
+
+    @api.depends("tracking_stage_id", "tracking_stage_id.code")
+    def _compute_tracking_stage_code(self):
+        # the code from the cache of the nodes: a node change reads no node
+        for order in self:
+            order.tracking_stage_code = order._tracking_code_of(order.tracking_stage_id)
 
     @api.depends(lambda self: self._tracking_stage_depends())
     def _compute_tracking_checkpoint_id(self):

@@ -33,22 +33,22 @@ class OrderTrackingNotification(models.Model):
 
     @api.model
     def _enqueue(self, events):
+        """Queue the e-mails of ``events``: one row each, nothing else on the
+        path of the fact (the scheduled action runs every minute and picks
+        them up; no cron trigger written per node change)."""
         if not events:
             return self.browse()
-        notifications = self.sudo().create(
+        return self.sudo().create(
             [
                 {
                     "order_id": event.order_id.id,
+                    "company_id": event.company_id.id,
                     "stage_id": event.to_stage_id.id,
                     "event_id": event.id,
                 }
                 for event in events
             ]
         )
-        cron = self.env.ref("order_tracking.ir_cron_send_notifications", raise_if_not_found=False)
-        if cron:
-            cron.sudo()._trigger()
-        return notifications
 
     @api.model
     def _cron_send_pending(self, limit=200):

@@ -21,11 +21,16 @@ class OrderTrackingPromiseLedger(models.AbstractModel):
         return self.commitment_date or self.expected_date
 
     def _tracking_record_initial_promises(self):
-        orders = self.filtered(lambda o: not o.tracking_promise_ids)
+        # an order with an original promise has its initial row: its ledger is
+        # read only for the others (an order confirmed again after a cancel)
+        orders = self.filtered(
+            lambda o: not o.tracking_promise_original and not o.tracking_promise_ids
+        )
         self.env["order.tracking.promise"].sudo().create(
             [
                 {
                     "order_id": order.id,
+                    "company_id": order.company_id.id,
                     "date": order._tracking_promised_date(),
                     "kind": "initial",
                     "user_id": self.env.uid,
@@ -41,6 +46,7 @@ class OrderTrackingPromiseLedger(models.AbstractModel):
             [
                 {
                     "order_id": order.id,
+                    "company_id": order.company_id.id,
                     "date": order._tracking_promised_date(),
                     "kind": "initial",
                     "user_id": self.env.uid,
@@ -55,6 +61,7 @@ class OrderTrackingPromiseLedger(models.AbstractModel):
             [
                 {
                     "order_id": order.id,
+                    "company_id": order.company_id.id,
                     "date": order._tracking_promised_date(),
                     "previous_date": previous_dates.get(order.id),
                     "kind": "repromise",

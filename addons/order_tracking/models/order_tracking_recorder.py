@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..tools import clock, sla
+from .order_tracking_event import GENESIS_HASH
 
 
 class OrderTrackingRecorder(models.AbstractModel):
@@ -22,9 +23,11 @@ class OrderTrackingRecorder(models.AbstractModel):
     # -- writing --
 
     def _tracking_calendar(self):
-        """The working calendar the SLA clock of this order runs on."""
+        """The working calendar the SLA clock of this order runs on (its
+        working intervals served from the worker's cache: see
+        models/resource_calendar.py)."""
         self.ensure_one()
-        return self.company_id.resource_calendar_id
+        return self.company_id.resource_calendar_id._tracking_cached()
 
     def _tracking_event_source(self, code):
         """(model, id, name) of the document that moved the order into ``code``."""
@@ -53,26 +56,30 @@ class OrderTrackingRecorder(models.AbstractModel):
         notes = dict(self.env.context.get("tracking_notes") or ())
         forced_source = self.env.context.get("tracking_source")
         calendars = {order.id: order._tracking_calendar() for order, _prev, _stage in transitions}
-        entered_at = {order.id: order.tracking_last_event_id.date for order, _p, _s in transitions}
+        # the node's clock: when the order entered its node, on its own row
+        # (events that leave the node unchanged do not move it)
+        entered_at = {order.id: order.tracking_entered_at for order, _p, _s in transitions}
         work_hours = self._tracking_work_hours(calendars, entered_at, now)
         deadlines = {}
         vals_list = []
         for order, previous, stage in transitions:
+            specs = order._tracking_stage_specs(stage | previous)
+            code, _mode, sla_hours, _notifies = specs[stage.id]
             calendar = calendars[order.id]
             entered = entered_at[order.id]
             # one plan per calendar and SLA: every event of the batch starts now
-            key = (calendar.id, stage.sla_hours)
+            key = (calendar.id, sla_hours)
             if key not in deadlines:
-                deadlines[key] = sla.deadline(calendar, now, stage.sla_hours)
-            source = forced_source or order._tracking_event_source(stage.code)
+                deadlines[key] = sla.deadline(calendar, now, sla_hours)
+            source = forced_source or order._tracking_event_source(code)
             vals_list.append(
                 {
                     "order_id": order.id,
                     "company_id": order.company_id.id,
                     "from_stage_id": previous.id,
                     "to_stage_id": stage.id,
-                    "from_code": previous.code or False,
-                    "to_code": stage.code,
+                    "from_code": specs[previous.id][0] if previous else False,
+                    "to_code": code,
                     "date": now,
                     "user_id": self.env.uid,
                     "source_model": source[0],
@@ -82,6 +89,9 @@ class OrderTrackingRecorder(models.AbstractModel):
                     "hours_in_previous": sla.wall_hours(entered, now),
                     "work_hours_in_previous": work_hours[order.id],
                     "deadline": deadlines[key],
+                    # the chain continues from the order's very last event,
+                    # whatever it recorded (sale.order.tracking_last_hash)
+                    "prev_hash": order.tracking_last_hash or GENESIS_HASH,
                 }
             )
         events = self.env["order.tracking.event"].sudo().create(vals_list)
@@ -106,7 +116,7 @@ class OrderTrackingRecorder(models.AbstractModel):
         queues the customer e-mails of nodes flagged notify-customer."""
         self.env["order.tracking.notification"]._enqueue(
             events.filtered(
-                lambda e: e.to_stage_id.notify_customer and e.to_stage_id.mail_template_id
+                lambda e: e.order_id._tracking_stage_specs(e.to_stage_id)[e.to_stage_id.id][3]
             )
         )
 
@@ -125,15 +135,6 @@ class OrderTrackingRecorder(models.AbstractModel):
         self.with_context(**ctx).env.flush_all()
 
     # -- reading --
-
-    @api.depends("tracking_event_ids")
-    def _compute_tracking_last_event_id(self):
-        for order in self:
-            # the event that entered the node: events that record a change
-            # without a change of node (from = to) leave the node's clock alone
-            order.tracking_last_event_id = order.tracking_event_ids.filtered(
-                lambda e: e.from_stage_id != e.to_stage_id
-            ).sorted("id")[-1:]
 
     def _compute_tracking_late(self):
         now = fields.Datetime.now()

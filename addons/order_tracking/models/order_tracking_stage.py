@@ -29,6 +29,22 @@ HOLDABLE_FACTS = {
 }
 
 
+# what the workers cache of the nodes (see _get_company_stage_specs)
+STAGE_CACHED_FIELDS = frozenset(
+    {
+        "code",
+        "company_id",
+        "sequence",
+        "active",
+        "hold_fact",
+        "trigger_mode",
+        "sla_hours",
+        "notify_customer",
+        "mail_template_id",
+    }
+)
+
+
 class OrderTrackingStage(models.Model):
     _name = "order.tracking.stage"
     _inherit = ["order.tracking.input.guard"]
@@ -159,8 +175,9 @@ class OrderTrackingStage(models.Model):
                     vals.get("code", stage.code),
                     vals.get("company_id", stage.company_id.id) or False,
                 )
-        if {"code", "company_id", "sequence", "active"} & set(vals):
-            self.env.registry.clear_cache()  # _get_company_stage_ids
+        if STAGE_CACHED_FIELDS & set(vals):
+            # _get_company_stage_ids, _get_company_stage_specs, _holding_facts
+            self.env.registry.clear_cache()
         return super().write(vals)
 
     def unlink(self):
@@ -245,6 +262,30 @@ class OrderTrackingStage(models.Model):
         )
         own = {s.code for s in stages if s.company_id}
         return tuple(s.id for s in stages if s.company_id or s.code not in own)
+
+    @api.model
+    @tools.ormcache("company_id")
+    def _get_company_stage_specs(self, company_id):
+        """{id: (code, trigger mode, SLA hours, notifies the customer)} of the
+        company's active nodes: what the walk over the nodes and the recording
+        of a node change need, without reading the node records in every
+        request that recomputes an order's node."""
+        stages = self.sudo().browse(self._get_company_stage_ids(company_id))
+        return {stage.id: stage._tracking_spec() for stage in stages}
+
+    def _tracking_spec(self):
+        self.ensure_one()
+        notifies = bool(self.notify_customer and self.mail_template_id)
+        return (self.code, self.trigger_mode, self.sla_hours, notifies)
+
+    @api.model
+    @tools.ormcache()
+    def _holding_facts(self):
+        """The facts ('delivery', 'invoice') an active manual checkpoint of
+        some company holds: when none does, validating a delivery or posting
+        an invoice checks nothing."""
+        stages = self.sudo().search([("hold_fact", "!=", False), ("trigger_mode", "=", "manual")])
+        return frozenset(stages.mapped("hold_fact"))
 
     @api.model
     def _get_by_code(self, code, company):

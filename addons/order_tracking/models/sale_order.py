@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
+from odoo.tools import SQL
+from odoo.tools.sql import column_exists, create_column
 
 from .order_tracking_input_guard import check_input
 
@@ -92,8 +94,8 @@ class SaleOrder(models.Model):
         group_expand="_read_group_tracking_stage_ids",
     )
     tracking_stage_code = fields.Char(
-        related="tracking_stage_id.code",
         string="Status Node Code",
+        compute="_compute_tracking_stage_code",
         store=True,
         index=True,
     )
@@ -109,13 +111,22 @@ class SaleOrder(models.Model):
     tracking_event_ids = fields.One2many(
         "order.tracking.event", "order_id", string="Status History", readonly=True
     )
+    # the event that entered the node, set by order.tracking.event.create
+    # (the event just written, when it changes the node: no read of the
+    # history); events that leave the node as it is (from = to: an applied
+    # change request) do not move it, so the node's clock runs on. Not
+    # indexed: nothing looks orders up by it
     tracking_last_event_id = fields.Many2one(
-        "order.tracking.event",
-        string="Last Status Event",
-        compute="_compute_tracking_last_event_id",
-        store=True,
-        index="btree_not_null",
+        "order.tracking.event", string="Last Status Event", readonly=True, copy=False
     )
+    # what the next node change needs, on the order's own row: deciding
+    # whether the node changed and chaining the next event's hash read no event
+    tracking_last_stage_id = fields.Many2one(
+        related="tracking_last_event_id.to_stage_id", string="Node of the Last Event", store=True
+    )
+    # the hash of the order's very last event, whatever it recorded (a change
+    # of node or not): the next event chains onto it
+    tracking_last_hash = fields.Char(string="Hash", readonly=True, copy=False)
     tracking_entered_at = fields.Datetime(
         related="tracking_last_event_id.date",
         string="In Node Since",
@@ -187,6 +198,36 @@ class SaleOrder(models.Model):
     # CRUD and Odoo flow hooks
     # ------------------------------------------------------------------
 
+    def _auto_init(self):
+        # the last event's node and hash of the orders that exist when the
+        # add-on is updated: one statement, not a recompute order by order
+        cr = self.env.cr
+        if column_exists(cr, "sale_order", "tracking_last_event_id") and not column_exists(
+            cr, "sale_order", "tracking_last_hash"
+        ):
+            create_column(cr, "sale_order", "tracking_last_stage_id", "int4")
+            create_column(cr, "sale_order", "tracking_last_hash", "varchar")
+            cr.execute(
+                SQL(
+                    """UPDATE sale_order so
+                          SET tracking_last_stage_id = e.to_stage_id
+                         FROM order_tracking_event e
+                        WHERE e.id = so.tracking_last_event_id"""
+                )
+            )
+            # the chain follows the very last event, node change or not
+            cr.execute(
+                SQL(
+                    """UPDATE sale_order so
+                          SET tracking_last_hash = e.hash
+                         FROM (SELECT DISTINCT ON (order_id) order_id, hash
+                                 FROM order_tracking_event
+                             ORDER BY order_id, id DESC) e
+                        WHERE e.order_id = so.id"""
+                )
+            )
+        return super()._auto_init()
+
     def _tracking_system_fields(self):
         """Fields that only the add-ons' own code sets (as superuser), from
         the order's documents, a sign-off or a decision; extend with super().
@@ -202,6 +243,8 @@ class SaleOrder(models.Model):
             "tracking_passed_stage_ids",
             "tracking_event_ids",
             "tracking_last_event_id",
+            "tracking_last_stage_id",
+            "tracking_last_hash",
             "tracking_entered_at",
             "tracking_deadline",
             "signed_at",

@@ -17,8 +17,9 @@ class StockPicking(models.Model):
         shipping) refuses the validation of the order's delivery to the
         customer until it is passed. Internal steps (pick, pack) and returns
         are never held."""
-        # a system check: the user validating may not read the order itself
-        self.filtered(
-            lambda p: p.sale_id and p.location_dest_id.usage == "customer"
-        ).sale_id.sudo()._tracking_check_fact_allowed("delivery")
+        if "delivery" in self.env["order.tracking.stage"]._holding_facts():
+            # a system check: the user validating may not read the order itself
+            self.filtered(
+                lambda p: p.sale_id and p.location_dest_id.usage == "customer"
+            ).sale_id.sudo()._tracking_check_fact_allowed("delivery")
         return super()._action_done()

@@ -1,4 +1,6 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
+
+from freezegun import freeze_time
 
 from odoo import fields
 from odoo.exceptions import UserError, ValidationError
@@ -50,6 +52,33 @@ class TestChangeRequestDateAddress(ChangeRequestCase):
         self.assertEqual((event.note, event.source_id), ("客户仓库装修,推迟一周", request.id))
         self.assertEqual(order.tracking_entered_at, entered_at)
         self.assertEqual(order.tracking_deadline, deadline)
+        self.assertTrue(order.verify_tracking_history()[0]["ok"])
+
+    def test_the_next_node_change_counts_from_the_node_entry_and_chains_on(self):
+        """The event of a change within the node leaves the node's clock alone
+        (the order's row keeps the event that entered the node), yet the next
+        event chains onto its hash: it is the order's very last event."""
+        with freeze_time("2037-11-20 09:00:00"):
+            order = self.confirmed_order(commitment_date=datetime(2037, 11, 30, 9, 0))
+        entry = order.tracking_last_event_id
+        self.assertEqual(order.tracking_entered_at, datetime(2037, 11, 20, 9, 0))
+        with freeze_time("2037-11-20 12:00:00"):
+            self.apply(self.request(order, "date", new_commitment_date=datetime(2037, 12, 4, 9)))
+        in_node = self.last_event(order)
+        self.assertEqual(in_node.from_stage_id, in_node.to_stage_id)
+        self.assertEqual(order.tracking_last_event_id, entry)
+        self.assertEqual(order.tracking_entered_at, datetime(2037, 11, 20, 9, 0))
+        self.assertEqual(order.tracking_last_hash, in_node.hash)
+        with freeze_time("2037-11-20 15:00:00"):
+            self.ship_all(order)
+            self.env.flush_all()
+        moved = order.tracking_event_ids.filtered(lambda e: e.id > in_node.id).sorted("id")
+        self.assertTrue(moved)
+        self.assertEqual(moved[0].prev_hash, in_node.hash)
+        self.assertEqual(moved[0].from_stage_id, in_node.to_stage_id)
+        self.assertEqual(moved[0].hours_in_previous, 6.0, "counted from the node's entry")
+        self.assertEqual(order.tracking_last_event_id, moved[-1])
+        self.assertEqual(order.tracking_last_hash, moved[-1].hash)
         self.assertTrue(order.verify_tracking_history()[0]["ok"])
 
     def test_a_date_in_the_past_is_refused(self):

@@ -1,0 +1,92 @@
+"""PERF-4 on the order's hot paths, with every add-on installed: what the add-ons
+add to confirming, validating the delivery, posting the invoice and
+registering the payment is a fixed number of queries, the same for one order
+and for ten orders handled together (batched, never a query per order).
+
+The counts are the add-ons' own queries (addons/order_tracking/tests/
+extra_queries.py), each operation in a fresh cache as a separate request
+would run it. A change that adds a query per order, or one more query per
+batch, fails here; bench/lifecycle.py (make bench) measures the same against
+plain Odoo in another database.
+"""
+
+from odoo.tests import tagged
+
+from odoo.addons.order_tracking.tests.common import OrderTrackingCase
+from odoo.addons.order_tracking.tests.extra_queries import extra_queries
+
+# the add-ons' queries per operation, for 1 order as for 10 (worked out in
+# docs/performance.md): a node change costs its history event (one INSERT for
+# the batch); confirming also records the initial promise; shipping queues the
+# customer e-mail of "Shipped"; the payment writes tracking_payment and reads
+# the invoices' matched payments. Validating the delivery writes the order's
+# node fields within Odoo's own UPDATE of the order (delivery_status): 6, not 7
+EXPECTED = {
+    "confirm": 4,
+    "delivery": 6,
+    "invoice": 4,
+    "payment": 5,
+}
+
+
+@tagged("post_install", "-at_install")
+class TestHotPathQueries(OrderTrackingCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.set_stock(cls.product, 1000)
+
+    def orders(self, count):
+        orders = self.env["sale.order"]
+        for _i in range(count):
+            orders |= self.create_order([(self.product, 2)])
+        self.env.flush_all()
+        return orders
+
+    def measure(self, func):
+        self.env.flush_all()
+        self.env.invalidate_all()
+        with extra_queries(self.env) as counted:
+            func()
+        return counted.count, counted.queries
+
+    def life_cycle_counts(self, count):
+        """{operation: (extra queries, the queries)} for ``count`` orders handled together."""
+        orders = self.orders(count)
+        result = {"confirm": self.measure(lambda: orders.browse(orders.ids).action_confirm())}
+        pickings = orders.picking_ids
+        for move in pickings.move_ids:
+            move.quantity = move.product_uom_qty
+            move.picked = True
+        result["delivery"] = self.measure(lambda: pickings.browse(pickings.ids).button_validate())
+        invoices = orders._create_invoices()
+        result["invoice"] = self.measure(lambda: invoices.browse(invoices.ids).action_post())
+        wizard = (
+            self.env["account.payment.register"]
+            .with_context(active_model="account.move", active_ids=invoices.ids)
+            .create({"group_payment": False})
+        )
+        result["payment"] = self.measure(lambda: wizard._create_payments())
+        self.assertEqual(set(orders.mapped("tracking_stage_code")), {"shipped"})
+        self.assertEqual(set(orders.mapped("tracking_payment")), {"paid"})
+        return result
+
+    def test_extra_queries_are_fixed_for_one_and_ten_orders(self):
+        self.life_cycle_counts(1)  # warm the registry caches
+        one = self.life_cycle_counts(1)
+        ten = self.life_cycle_counts(10)
+        for operation, expected in EXPECTED.items():
+            with self.subTest(operation=operation):
+                count_one, queries_one = one[operation]
+                count_ten, queries_ten = ten[operation]
+                self.assertEqual(
+                    count_one,
+                    expected,
+                    f"{operation} of 1 order: the add-ons' queries are\n" + "\n".join(queries_one),
+                )
+                self.assertEqual(
+                    count_ten,
+                    expected,
+                    f"{operation} of 10 orders: the add-ons' queries are\n"
+                    + "\n".join(queries_ten),
+                )
