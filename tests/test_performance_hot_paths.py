@@ -79,14 +79,16 @@ class TestHotPathQueries(OrderTrackingCase):
             with self.subTest(operation=operation):
                 count_one, queries_one = one[operation]
                 count_ten, queries_ten = ten[operation]
-                self.assertEqual(
+                # as Odoo's assertQueryCount: more than the budget fails, fewer
+                # passes (newer 18.0 builds read some of these facts already)
+                self.assertLessEqual(
                     count_one,
                     expected,
                     f"{operation} of 1 order: the add-ons' queries are\n" + "\n".join(queries_one),
                 )
                 self.assertEqual(
                     count_ten,
-                    expected,
-                    f"{operation} of 10 orders: the add-ons' queries are\n"
+                    count_one,
+                    f"{operation} of 10 orders costs the add-ons other queries than of 1 order:\n"
                     + "\n".join(queries_ten),
                 )
