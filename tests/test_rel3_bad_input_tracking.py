@@ -1,0 +1,215 @@
+"""REL-3: bad input over real XML-RPC, across the add-ons, as the user who would
+type it. Every row must come back as a UserError / ValidationError /
+AccessError in words (never a traceback) and write nothing.
+
+This file: order_tracking's status nodes and orders.
+Shared set-up and checks: rel_common.Rel3Case."""
+
+from odoo.tests import tagged
+
+from .rel_common import INF, NAN, REL3_MINIMUM, R, Rel3Case
+
+
+@tagged("post_install", "-at_install")
+class TestRel3BadInputTracking(Rel3Case):
+    def test_bad_tracking_input(self):
+        M, S = self.manager, self.salesman
+        stage_id, order_id = self.checkpoint.id, self.order.id
+        stage = {"name": "Odd", "code": "odd", "trigger_mode": "manual", "sequence": 56}
+        rows = [
+            # order_tracking: nodes
+            R(
+                "node code",
+                "code",
+                M,
+                "order.tracking.stage",
+                "create",
+                dict(stage, code="Bad Code!"),
+            ),
+            R(
+                "node SLA negative",
+                "8760",
+                M,
+                "order.tracking.stage",
+                "write",
+                [stage_id],
+                {"sla_hours": -1},
+            ),
+            R(
+                "node SLA NaN",
+                "not a number",
+                M,
+                "order.tracking.stage",
+                "write",
+                [stage_id],
+                {"sla_hours": NAN},
+            ),
+            R(
+                "node SLA infinite",
+                "not a number",
+                M,
+                "order.tracking.stage",
+                "write",
+                [stage_id],
+                {"sla_hours": INF},
+            ),
+            R(
+                "node SLA absurd",
+                "8760",
+                M,
+                "order.tracking.stage",
+                "write",
+                [stage_id],
+                {"sla_hours": 1e9},
+            ),
+            R(
+                "node trigger unknown",
+                "not one of",
+                M,
+                "order.tracking.stage",
+                "write",
+                [stage_id],
+                {"trigger_mode": "sometimes"},
+            ),
+            R(
+                "node sequence as text",
+                "whole number",
+                M,
+                "order.tracking.stage",
+                "write",
+                [stage_id],
+                {"sequence": "first"},
+            ),
+            R(
+                "node sequence fractional",
+                "whole number",
+                M,
+                "order.tracking.stage",
+                "write",
+                [stage_id],
+                {"sequence": 2.5},
+            ),
+            R(
+                "node name oversized",
+                "too long",
+                M,
+                "order.tracking.stage",
+                "write",
+                [stage_id],
+                {"name": "x" * 20000},
+            ),
+            R(
+                "node unknown field",
+                "no such field",
+                M,
+                "order.tracking.stage",
+                "write",
+                [stage_id],
+                {"x_colour": "red"},
+            ),
+            R(
+                "switch a required node off",
+                "",
+                M,
+                "order.tracking.stage",
+                "write",
+                [self.stage("draft").id],
+                {"active": False},
+            ),
+            # order_tracking: orders
+            R(
+                "pass an unknown node",
+                "no active status node",
+                S,
+                "sale.order",
+                "action_pass_checkpoint",
+                [order_id],
+                "no_such_node",
+            ),
+            R(
+                "pass a node given as a number",
+                "",
+                S,
+                "sale.order",
+                "action_pass_checkpoint",
+                [order_id],
+                42,
+            ),
+            R(
+                "sign-off name as a number",
+                "must be text",
+                S,
+                "sale.order",
+                "action_confirm_receipt",
+                [order_id],
+                signed_by=123,
+            ),
+            R(
+                "sign-off before delivery",
+                "not all of its goods",
+                S,
+                "sale.order",
+                "action_confirm_receipt",
+                [order_id],
+            ),
+            R(
+                "sign-off of a deleted order",
+                "",
+                S,
+                "sale.order",
+                "action_confirm_receipt",
+                [self.deleted_order_id],
+            ),
+            R(
+                "timeline of a deleted order",
+                "",
+                S,
+                "sale.order",
+                "get_tracking_timeline",
+                [self.deleted_order_id],
+            ),
+            R(
+                "commitment date in the wrong format",
+                "is not a date",
+                S,
+                "sale.order",
+                "write",
+                [order_id],
+                {"commitment_date": "31/12/2037"},
+            ),
+            R(
+                "customer given as text",
+                "id of a record",
+                S,
+                "sale.order",
+                "create",
+                {"partner_id": "Huaqiang"},
+            ),
+            R(
+                "customer deleted",
+                "",
+                S,
+                "sale.order",
+                "create",
+                {"partner_id": self.deleted_partner_id},
+            ),
+            R(
+                "order lines not a list",
+                "list of record ids",
+                S,
+                "sale.order",
+                "write",
+                [order_id],
+                {"order_line": "many"},
+            ),
+            R(
+                "unknown order field",
+                "no such field",
+                S,
+                "sale.order",
+                "write",
+                [order_id],
+                {"x_forged": 1},
+            ),
+        ]
+        self.assertBadInputs(rows, REL3_MINIMUM["tracking"])
