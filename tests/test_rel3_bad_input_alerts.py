@@ -134,7 +134,7 @@ class TestRel3BadInputAlerts(Rel3Case):
             ),
             R(
                 "alert kind unknown",
-                "not one of",
+                "expects one of",
                 M,
                 "order.alert.rule",
                 "create",

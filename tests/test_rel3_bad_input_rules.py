@@ -110,7 +110,7 @@ class TestRel3BadInputRules(Rel3Case):
             ),
             R(
                 "rule approver type unknown",
-                "not one of",
+                "expects one of",
                 M,
                 "order.approval.rule",
                 "write",
@@ -119,7 +119,7 @@ class TestRel3BadInputRules(Rel3Case):
             ),
             R(
                 "rule mode unknown",
-                "not one of",
+                "expects one of",
                 M,
                 "order.approval.rule",
                 "write",
@@ -195,7 +195,7 @@ class TestRel3BadInputRules(Rel3Case):
             ),
             R(
                 "delegation date in words",
-                "is not a date",
+                "expects a date",
                 self.director,
                 "order.approval.delegation",
                 "create",

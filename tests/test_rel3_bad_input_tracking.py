@@ -64,7 +64,7 @@ class TestRel3BadInputTracking(Rel3Case):
             ),
             R(
                 "node trigger unknown",
-                "not one of",
+                "expects one of",
                 M,
                 "order.tracking.stage",
                 "write",
@@ -100,7 +100,7 @@ class TestRel3BadInputTracking(Rel3Case):
             ),
             R(
                 "node unknown field",
-                "no such field",
+                "has no field",
                 M,
                 "order.tracking.stage",
                 "write",
@@ -170,7 +170,7 @@ class TestRel3BadInputTracking(Rel3Case):
             ),
             R(
                 "commitment date in the wrong format",
-                "is not a date",
+                "expects a date",
                 S,
                 "sale.order",
                 "write",
@@ -179,7 +179,7 @@ class TestRel3BadInputTracking(Rel3Case):
             ),
             R(
                 "customer given as text",
-                "id of a record",
+                "expects the id of",
                 S,
                 "sale.order",
                 "create",
@@ -204,7 +204,7 @@ class TestRel3BadInputTracking(Rel3Case):
             ),
             R(
                 "unknown order field",
-                "no such field",
+                "has no field",
                 S,
                 "sale.order",
                 "write",

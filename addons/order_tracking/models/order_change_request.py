@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..tools import history
-from ..tools import vals as rpc_vals
+from .order_tracking_input_guard import check_input
 
 CHANGE_TYPES = [
     ("add", "Add Goods"),
@@ -147,8 +147,8 @@ class OrderChangeRequest(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        check_input(self, vals_list)
         for vals in vals_list:
-            rpc_vals.check_vals(self, vals)
             if vals.get("name", "/") == "/":
                 vals["name"] = self.env["ir.sequence"].next_by_code("order.change.request") or "/"
         requests = super().create(vals_list)
@@ -156,7 +156,7 @@ class OrderChangeRequest(models.Model):
         return requests
 
     def write(self, vals):
-        rpc_vals.check_vals(self, vals)
+        check_input(self, [vals])
         business = [name for name in vals if not name.startswith(("message_", "activity_"))]
         if business:
             closed = self.filtered(lambda r: r.state != "draft")

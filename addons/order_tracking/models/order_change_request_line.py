@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare, float_is_zero, float_round
 
-from ..tools import vals as rpc_vals
+from .order_tracking_input_guard import check_input
 
 # types whose lines name an existing order line
 SALE_LINE_TYPES = ("return", "replenish", "exchange", "cancel_line")
@@ -136,8 +136,8 @@ class OrderChangeRequestLine(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        check_input(self, vals_list)
         for vals in vals_list:
-            rpc_vals.check_vals(self, vals)
             self._resolve_sale_line(vals)
         self._check_request_open(
             self.env["order.change.request"].browse(
@@ -161,7 +161,7 @@ class OrderChangeRequestLine(models.Model):
             vals["sale_line_id"] = candidates.id
 
     def write(self, vals):
-        rpc_vals.check_vals(self, vals)
+        check_input(self, [vals])
         self._check_request_open(self.request_id)
         if vals.get("request_id"):
             self._check_request_open(self.request_id.browse(vals["request_id"]))

@@ -1,3 +1,10 @@
+"""Type checks of values received over RPC, before the ORM converts them: the
+one place the add-ons refuse, in words (REL-3), what the ORM or PostgreSQL
+would crash on (a traceback over RPC) or silently turn into something else.
+
+Each checker returns, as a sentence naming the field and what it expects, the
+problem of a value, or None when the value is fine."""
+
 import math
 from datetime import date
 
@@ -7,63 +14,74 @@ from odoo.exceptions import ValidationError
 INT4_MAX = 2**31 - 1  # what PostgreSQL's integer holds
 MAX_CHAR = 10_000  # a name, a code, a filter, an address
 MAX_TEXT = 1_000_000  # a note
+SHOWN = 80  # characters of a refused value quoted back
 
 
-def input_problems(model, vals_list):
-    """The values of ``vals_list`` (create / write values of ``model``) that the
-    ORM or PostgreSQL would crash on, or silently turn into something else:
-    [(field label, problem)]. What the add-ons refuse in words (REL-3) instead of
-    a traceback over RPC."""
-    problems = []
-    for vals in vals_list:
-        if not isinstance(vals, dict):
-            problems.append(("", model.env._("values must be given as {field name: value}")))
-            continue
-        for name, value in vals.items():
-            field = model._fields.get(name)
-            if field is None:
-                problems.append((name, model.env._("no such field")))
-                continue
-            problem = _problem(model, field, value)
-            if problem:
-                problems.append((field.string or name, problem))
-    return problems
+def _label(model, field):
+    return field._description_string(model.env)
+
+
+def _shown(value):
+    text = repr(value)
+    return text if len(text) <= SHOWN else text[: SHOWN - 1] + "…"
+
+
+def _expects(model, field, expected, value):
+    return model.env._(
+        "“%(field)s” expects %(expected)s, not %(value)s",
+        field=_label(model, field),
+        expected=expected,
+        value=_shown(value),
+    )
+
+
+def _boolean(model, field, value):
+    if isinstance(value, bool) or value in (0, 1):
+        return None
+    return _expects(model, field, model.env._("true or false"), value)
 
 
 def _number(model, field, value):
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return model.env._("a number is expected, not %(value)r", value=value)
+        return _expects(model, field, model.env._("a number"), value)
     if not math.isfinite(value):
-        return model.env._("%(value)s is not a number it can store", value=value)
+        return model.env._(
+            "“%(field)s” expects a finite number: %(value)s is not a number it can store",
+            field=_label(model, field),
+            value=value,
+        )
     return None
 
 
 def _integer(model, field, value):
     if isinstance(value, bool) or not isinstance(value, int):
-        return model.env._("a whole number is expected, not %(value)r", value=value)
+        return _expects(model, field, model.env._("a whole number"), value)
     if abs(value) > INT4_MAX:
-        return model.env._("%(value)s is out of range", value=value)
+        expected = model.env._("a whole number between -%(max)s and %(max)s", max=INT4_MAX)
+        return _expects(model, field, expected, value)
     return None
 
 
 def _text(model, field, value):
     if not isinstance(value, str):
-        return model.env._("text is expected, not %(value)r", value=value)
+        return _expects(model, field, model.env._("text"), value)
     limit = MAX_CHAR if field.type == "char" else MAX_TEXT
     if len(value) > limit:
         return model.env._(
-            "%(length)s characters is too long (at most %(limit)s)", length=len(value), limit=limit
+            "“%(field)s” is too long: %(length)s characters (at most %(limit)s)",
+            field=_label(model, field),
+            length=len(value),
+            limit=limit,
         )
     return None
 
 
 def _selection(model, field, value):
     valid = [code for code, _label in field._description_selection(model.env)]
-    if value not in valid:
-        return model.env._(
-            "%(value)r is not one of %(valid)s", value=value, valid=", ".join(map(str, valid))
-        )
-    return None
+    if value in valid:
+        return None
+    expected = model.env._("one of %(values)s", values=", ".join(map(str, valid)))
+    return _expects(model, field, expected, value)
 
 
 def _date(model, field, value):
@@ -76,16 +94,25 @@ def _date(model, field, value):
         parsed = None
     if parsed:
         return None
-    expected = "YYYY-MM-DD" if field.type == "date" else "YYYY-MM-DD HH:MM:SS"
-    return model.env._("%(value)r is not a date (%(format)s)", value=value, format=expected)
+    expected = (
+        model.env._("a date (YYYY-MM-DD)")
+        if field.type == "date"
+        else model.env._("a date and time (YYYY-MM-DD HH:MM:SS, UTC)")
+    )
+    return _expects(model, field, expected, value)
+
+
+def _many2one_expected(model, field):
+    comodel = model.env[field.comodel_name]
+    return model.env._("the id of an existing %(model)s", model=comodel._description)
 
 
 def _many2one(model, field, value):
     if isinstance(value, models.BaseModel) or (
         isinstance(value, int) and not isinstance(value, bool)
     ):
-        return None
-    return model.env._("the id of a record is expected, not %(value)r", value=value)
+        return None  # whether the record exists: _missing_records, one query per model
+    return _expects(model, field, _many2one_expected(model, field), value)
 
 
 def _x2many(model, field, value):
@@ -93,12 +120,12 @@ def _x2many(model, field, value):
         isinstance(value, (list, tuple)) and all(_is_command(item) for item in value)
     ):
         return None
-    return model.env._(
-        "a list of record ids or of commands is expected, not %(value)r", value=value
-    )
+    expected = model.env._("a list of record ids or of commands")
+    return _expects(model, field, expected, value)
 
 
 CHECKS = {
+    "boolean": _boolean,
     "float": _number,
     "monetary": _number,
     "integer": _integer,
@@ -124,22 +151,82 @@ def _problem(model, field, value):
 def _is_command(item):
     if isinstance(item, int) and not isinstance(item, bool):
         return True
-    return (
-        isinstance(item, (list, tuple)) and item and isinstance(item[0], int) and 0 <= item[0] <= 6
-    )
+    if not (isinstance(item, (list, tuple)) and item and isinstance(item[0], int)):
+        return False
+    if item[0] in (0, 1):  # create, update: they carry the values
+        return len(item) > 2 and isinstance(item[2], dict)
+    return 0 <= item[0] <= 6
+
+
+def _collect(model, vals, problems, references):
+    """Add the problems of one ``vals`` of ``model`` to ``problems``, and its
+    record ids to ``references`` ({(model, field): ids}) to look up later."""
+    if not isinstance(vals, dict):
+        problems.append(model.env._("values must be given as {field name: value}"))
+        return
+    for name, value in vals.items():
+        field = model._fields.get(name)
+        if field is None:
+            problems.append(
+                model.env._(
+                    "%(model)s has no field “%(field)s”", model=model._description, field=name
+                )
+            )
+            continue
+        problem = _problem(model, field, value)
+        if problem:
+            problems.append(problem)
+        elif field.type == "many2one" and isinstance(value, int) and value:
+            references.setdefault((model, field), set()).add(value)
+        elif field.type in ("one2many", "many2many") and isinstance(value, (list, tuple)):
+            # create and update carry values: check them now, the ORM converts
+            # them (precomputed fields) before the comodel's create is called
+            comodel = model.env[field.comodel_name]
+            for command in value:
+                if isinstance(command, (list, tuple)) and command[0] in (0, 1):
+                    _collect(comodel, command[2], problems, references)
+
+
+def _missing_records(model, references):
+    """The problems of ids that name no record: one query per comodel."""
+    problems = []
+    by_comodel = {}
+    for (_owner, field), ids in references.items():
+        by_comodel.setdefault(field.comodel_name, set()).update(ids)
+    existing = {
+        comodel: set(model.env[comodel].sudo().browse(ids).exists().ids)
+        for comodel, ids in by_comodel.items()
+    }
+    for (owner, field), ids in references.items():
+        for missing in sorted(ids - existing[field.comodel_name]):
+            problems.append(_expects(owner, field, _many2one_expected(owner, field), missing))
+    return problems
+
+
+def input_problems(model, vals_list):
+    """The problems, in words, of ``vals_list`` (create / write values of
+    ``model``, with the values of their create / update commands): values the
+    ORM or PostgreSQL would crash on or silently change. Ids of records that do
+    not exist are looked up for callers other than the add-ons' own code
+    (superuser), whose ids come from the database."""
+    problems, references = [], {}
+    for vals in vals_list:
+        _collect(model, vals, problems, references)
+    if references and not model.env.su:
+        problems += _missing_records(model, references)
+    return problems
 
 
 def check_input(model, vals_list):
-    """Raise a ValidationError naming every value ``input_problems`` finds."""
+    """Raise a ValidationError naming every value ``input_problems`` finds
+    (the first five)."""
     problems = input_problems(model, vals_list)
     if problems:
         raise ValidationError(
             model.env._(
                 "%(model)s: the values given are not valid: %(problems)s.",
                 model=model._description,
-                problems="; ".join(
-                    f"{label}: {problem}" if label else problem for label, problem in problems[:5]
-                ),
+                problems="; ".join(problems[:5]),
             )
         )
 
@@ -147,7 +234,8 @@ def check_input(model, vals_list):
 class OrderTrackingInputGuard(models.AbstractModel):
     """Create and write refuse, in words, values the ORM would crash on or
     silently change (``input_problems``). Inherited by the add-ons' own
-    models; ``sale.order`` calls ``check_input`` itself for RPC callers."""
+    models; ``sale.order`` and the change requests call ``check_input``
+    themselves, before their own code reads the values."""
 
     _name = "order.tracking.input.guard"
     _description = "Order Tracking Input Checks"
