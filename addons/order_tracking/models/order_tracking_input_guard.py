@@ -203,24 +203,25 @@ def _missing_records(model, references):
     return problems
 
 
-def input_problems(model, vals_list):
+def input_problems(model, vals_list, lookup_ids=True):
     """The problems, in words, of ``vals_list`` (create / write values of
     ``model``, with the values of their create / update commands): values the
-    ORM or PostgreSQL would crash on or silently change. Ids of records that do
-    not exist are looked up for callers other than the add-ons' own code
-    (superuser), whose ids come from the database."""
+    ORM or PostgreSQL would crash on or silently change. With ``lookup_ids``,
+    ids of records that do not exist are looked up (one query per comodel) for
+    callers other than the add-ons' own code (superuser), whose ids come from
+    the database."""
     problems, references = [], {}
     for vals in vals_list:
         _collect(model, vals, problems, references)
-    if references and not model.env.su:
+    if lookup_ids and references and not model.env.su:
         problems += _missing_records(model, references)
     return problems
 
 
-def check_input(model, vals_list):
+def check_input(model, vals_list, lookup_ids=True):
     """Raise a ValidationError naming every value ``input_problems`` finds
     (the first five)."""
-    problems = input_problems(model, vals_list)
+    problems = input_problems(model, vals_list, lookup_ids=lookup_ids)
     if problems:
         raise ValidationError(
             model.env._(
