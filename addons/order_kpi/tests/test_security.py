@@ -72,7 +72,7 @@ class TestSecurity(KpiCase):
 
     def test_plain_salesman_sees_no_kpi(self):
         with self.assertRaises(AccessError):
-            self.Report.with_user(self.salesman_own).get_kpis("2026-01-01", "2026-12-31")
+            self.Report.with_user(self.salesman_own).get_kpis("2037-01-01", "2037-12-31")
         with self.assertRaises(AccessError):
             self.Report.with_user(self.salesman_own).search([])
 
@@ -102,13 +102,13 @@ class TestSecurity(KpiCase):
 
     def test_bad_input_is_refused_in_words(self):
         with self.assertRaisesRegex(UserError, "YYYY-MM-DD"):
-            self.Report.get_kpis("last month", "2026-12-31")
+            self.Report.get_kpis("last month", "2037-12-31")
         with self.assertRaisesRegex(UserError, "after it ends"):
-            self.Report.get_kpis("2026-12-31", "2026-01-01")
+            self.Report.get_kpis("2037-12-31", "2037-01-01")
         with self.assertRaisesRegex(UserError, "company id"):
-            self.Report.get_kpis("2026-01-01", "2026-01-31", company_id="main")
+            self.Report.get_kpis("2037-01-01", "2037-01-31", company_id="main")
         with self.assertRaises(AccessError):
             self.Report.with_user(self.leader).get_kpis(
-                "2026-01-01", "2026-01-31", company_id=999999
+                "2037-01-01", "2037-01-31", company_id=999999
             )
         self.assertEqual(fields.Date.to_string(self.M1.date())[:2], "20")
