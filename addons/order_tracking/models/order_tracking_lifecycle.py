@@ -145,11 +145,21 @@ class OrderTrackingLifecycle(models.AbstractModel):
             else:
                 order.tracking_billing = "none"
 
+    # The facts a payment changes, not the invoices' computed payment state,
+    # residual or payments' state: a dependency on those would make the ORM
+    # walk from every change of every journal item (balance, residual) through
+    # invoices, payments and order lines to the orders — most of what the
+    # add-ons added to an order's life cycle. A reconciliation (partials on
+    # the invoice's items) or a payment matched or unmatched marks the order;
+    # anything else that changes an invoice's payment state (a payment without
+    # journal entry changing state) reaches it when Odoo recomputes that state
+    # (account.move._compute_payment_state -> _tracking_payment_changed).
     @api.depends(
+        "state",
         "order_line.invoice_lines.move_id.state",
-        "order_line.invoice_lines.move_id.payment_state",
-        "order_line.invoice_lines.move_id.amount_residual",
-        "order_line.invoice_lines.move_id.matched_payment_ids.state",
+        "order_line.invoice_lines.move_id.matched_payment_ids",
+        "order_line.invoice_lines.move_id.line_ids.matched_debit_ids",
+        "order_line.invoice_lines.move_id.line_ids.matched_credit_ids",
     )
     def _compute_tracking_payment(self):
         for order in self:
@@ -160,6 +170,13 @@ class OrderTrackingLifecycle(models.AbstractModel):
                 order.tracking_payment = "partial"
             else:
                 order.tracking_payment = "none"
+
+    def _tracking_payment_changed(self):
+        """The payment state of some of these orders' invoices was just
+        recomputed: recompute their payment axis, and what depends on it
+        (the node), at the next flush."""
+        self.env.add_to_compute(self._fields["tracking_payment"], self)
+        self.modified(["tracking_payment"])
 
     def _tracking_invoice_settled(self, invoice):
         """Paid or in payment for its whole amount, net of credit notes.
