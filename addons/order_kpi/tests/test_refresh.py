@@ -1,7 +1,11 @@
+import re
+from pathlib import Path
+
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.tools import SQL
 
+from ..tools import facts, schema
 from .common import KpiCase
 
 
@@ -96,3 +100,69 @@ class TestFactsStayCurrent(KpiCase):
         order_id = quotation.id
         quotation.unlink()
         self.assertFalse(self.Report.search([("order_id", "=", order_id)]))
+
+
+@tagged("post_install", "-at_install")
+class TestOnlyFactsMark(KpiCase):
+    """An UPDATE marks an order only when it changes a column the facts are
+    built from: an invoice or a payment changing the order's billing or
+    payment axis refreshes nothing at commit."""
+
+    def dirty(self, order):
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                "SELECT count(*) FROM order_kpi_dirty WHERE order_id = %s AND xid = txid_current()",
+                order.id,
+            )
+        )
+        return self.env.cr.fetchone()[0]
+
+    def test_columns_the_facts_do_not_read_mark_nothing(self):
+        order = self.order(self.day(self.M1, 2))
+        self.fact(order)  # refreshed: no mark left
+        self.assertEqual(self.dirty(order), 0)
+        order.write({"client_order_ref": "PO-7", "note": "<p>call first</p>"})
+        order.order_line.write({"name": "Bracket, painted"})
+        self.env.cr.execute(
+            SQL("UPDATE sale_order SET tracking_payment = 'partial' WHERE id = %s", order.id)
+        )
+        self.assertEqual(self.dirty(order), 0)
+
+    def test_columns_the_facts_read_mark_the_order(self):
+        order = self.order(self.day(self.M1, 2))
+        self.fact(order)
+        order.order_line.product_uom_qty = 7
+        self.assertEqual(self.dirty(order), 1)
+        self.assertAlmostEqual(self.fact(order).amount, 700.0)
+        self.assertEqual(self.dirty(order), 0)
+        order.user_id = self.env.ref("base.user_admin")
+        self.assertEqual(self.dirty(order), 1)
+
+    def test_a_line_moved_to_another_order_marks_both(self):
+        first = self.order(self.day(self.M1, 2))
+        second = self.order(self.day(self.M1, 3))
+        self.fact(first)
+        self.fact(second)
+        self.env.cr.execute(
+            SQL(
+                "UPDATE sale_order_line SET order_id = %s WHERE order_id = %s",
+                second.id,
+                first.id,
+            )
+        )
+        self.assertEqual((self.dirty(first), self.dirty(second)), (1, 1))
+
+    def test_every_column_the_facts_read_is_watched(self):
+        source = Path(facts.__file__).read_text(encoding="utf-8")
+        sources = (("so", "sale.order"), ("l", "sale.order.line"), ("p", "stock.picking"))
+        for alias, model in sources:
+            Model = self.env[model]
+            read = {
+                name
+                for name in re.findall(rf"\b{alias}\.([a-z_]+)", source)
+                if name != "id" and name in Model._fields and Model._fields[name].store
+            }
+            self.assertTrue(read, f"no column of {model} found in facts.py")
+            missing = read - set(schema.WATCHED_COLUMNS[Model._table])
+            self.assertFalse(missing, f"{model}: facts read {missing}, not watched")

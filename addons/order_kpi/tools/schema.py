@@ -6,7 +6,9 @@ transaction as the documents they come from:
 
 1. statement-level triggers on the source tables (orders, lines, pickings,
    status events, promises, alerts, approval requests) note the touched
-   orders in ``order_kpi_dirty`` (one row per order and transaction);
+   orders in ``order_kpi_dirty`` (one row per order and transaction) — an
+   UPDATE of an order, a line or a picking only when it changes a column the
+   facts read (``WATCHED_COLUMNS``);
 2. a deferred constraint trigger on that table refreshes those orders'
    facts at commit, through ``order_kpi_refresh(ids)``;
 3. a read in the same transaction refreshes them first
@@ -35,6 +37,54 @@ SOURCES = {
     "order_tracking_promise": "order_id",
     "order_alert": "order_id",
     "order_approval_request": "order_id",
+}
+# the columns of a source table the facts are built from (tools/facts.py,
+# aliases so, l and p): an UPDATE that changes none of them (an invoice's or
+# a payment's effect on the order: invoice_status, tracking_billing,
+# tracking_payment, write_date) marks no order, so no refresh runs at commit.
+# Tables not listed here mark every row an UPDATE touches. A test checks that
+# every column facts.py reads is listed (tests/test_refresh.py).
+WATCHED_COLUMNS = {
+    "sale_order": (
+        "name",
+        "company_id",
+        "currency_id",
+        "currency_rate",
+        "team_id",
+        "user_id",
+        "partner_id",
+        "state",
+        "date_order",
+        "amount_untaxed",
+        "signed_at",
+        "tracking_stage_id",
+        "tracking_stage_code",
+        "tracking_fulfilment",
+        "tracking_short",
+        "tracking_deadline",
+        "tracking_promise_original",
+        "tracking_promise_latest",
+        "approval_state",
+        "approval_auto_approved",
+    ),
+    "sale_order_line": (
+        "order_id",
+        "display_type",
+        "is_downpayment",
+        "product_id",
+        "product_uom",
+        "product_uom_qty",
+        "qty_delivered",
+        "price_subtotal",
+    ),
+    "stock_picking": (
+        "sale_id",
+        "state",
+        "date_done",
+        "location_id",
+        "location_dest_id",
+        "delivery_exception",
+    ),
 }
 # advisory lock namespaces (pg_advisory_xact_lock(namespace, id))
 LOCK_ORDERS = 1868655801
@@ -230,6 +280,37 @@ END
 
 def mark_function(table, column):
     ident = SQL.identifier(column)
+    watched = WATCHED_COLUMNS.get(table)
+    if watched:
+        # rows whose watched columns changed; an order id that changed marks both
+        changed = SQL(
+            "(%s) IS DISTINCT FROM (%s)",
+            SQL(", ").join(SQL("r.%s", SQL.identifier(name)) for name in watched),
+            SQL(", ").join(SQL("o.%s", SQL.identifier(name)) for name in watched),
+        )
+        updated = SQL(
+            """
+        INSERT INTO order_kpi_dirty (order_id, xid)
+        SELECT DISTINCT t.order_id, x
+          FROM new_rows r
+          JOIN old_rows o ON o.id = r.id
+         CROSS JOIN LATERAL (VALUES (r.%(col)s), (o.%(col)s)) AS t(order_id)
+         WHERE t.order_id IS NOT NULL AND %(changed)s
+           AND NOT EXISTS (SELECT 1 FROM order_kpi_dirty d
+                            WHERE d.xid = x AND d.order_id = t.order_id);""",
+            col=ident,
+            changed=changed,
+        )
+    else:
+        updated = SQL(
+            """
+        INSERT INTO order_kpi_dirty (order_id, xid)
+        SELECT DISTINCT r.%(col)s, x FROM new_rows r
+         WHERE r.%(col)s IS NOT NULL
+           AND NOT EXISTS (SELECT 1 FROM order_kpi_dirty d
+                            WHERE d.xid = x AND d.order_id = r.%(col)s);""",
+            col=ident,
+        )
     body = SQL(
         """
 DECLARE
@@ -245,6 +326,7 @@ BEGIN
          WHERE r.%(col)s IS NOT NULL
            AND NOT EXISTS (SELECT 1 FROM order_kpi_dirty d
                             WHERE d.xid = x AND d.order_id = r.%(col)s);
+    ELSIF TG_OP = 'UPDATE' THEN%(updated)s
     ELSE
         INSERT INTO order_kpi_dirty (order_id, xid)
         SELECT DISTINCT r.%(col)s, x FROM new_rows r
@@ -256,6 +338,7 @@ BEGIN
 END
 """,
         col=ident,
+        updated=updated,
     )
     return function(f"order_kpi_mark_{table}()", "trigger", body)
 
@@ -288,7 +371,7 @@ CREATE CONSTRAINT TRIGGER order_kpi_dirty_flush AFTER INSERT ON order_kpi_dirty
         func = SQL(f"order_kpi_mark_{table}()")
         for event, transition in (
             ("insert", "NEW TABLE AS new_rows"),
-            ("update", "NEW TABLE AS new_rows"),
+            ("update", "OLD TABLE AS old_rows NEW TABLE AS new_rows"),
             ("delete", "OLD TABLE AS old_rows"),
         ):
             trigger = SQL.identifier(f"order_kpi_mark_{event}")
