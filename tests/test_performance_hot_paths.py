@@ -92,3 +92,38 @@ class TestHotPathQueries(OrderTrackingCase):
                     f"{operation} of 10 orders costs the add-ons other queries than of 1 order:\n"
                     + "\n".join(queries_ten),
                 )
+
+    def test_journal_items_do_not_walk_to_the_orders(self):
+        """Odoo changes an invoice's journal items hundreds of times while it
+        builds, posts and reconciles it: no field of an order may depend on
+        their amounts, or each change walks through invoices, payments and
+        order lines to the orders (PERF-1 went from 1.12 to 1.08 without)."""
+        registry = self.env.registry
+
+        def order_fields_reached(model, fname):
+            field = self.env[model]._fields[fname]
+            if field not in registry._field_triggers:
+                return set()
+            return {
+                dependent.name
+                for tree in registry.get_field_trigger_tree(field).depth_first()
+                for dependent in tree.root
+                if dependent.model_name == "sale.order"
+            }
+
+        for model, fname in (
+            ("account.move.line", "balance"),
+            ("account.move.line", "amount_residual"),
+            ("account.move", "amount_residual"),
+            ("account.move", "payment_state"),
+            ("account.payment", "state"),
+        ):
+            self.assertFalse(
+                order_fields_reached(model, fname),
+                f"sale.order fields depend on {model}.{fname}",
+            )
+        # the payment axis still follows the invoice's state and reconciliations
+        self.assertIn("tracking_payment", order_fields_reached("account.move", "state"))
+        self.assertIn(
+            "tracking_payment", order_fields_reached("account.partial.reconcile", "debit_move_id")
+        )

@@ -14,6 +14,7 @@ from freezegun import freeze_time
 
 from odoo import Command, fields
 from odoo.tests import new_test_user
+from odoo.tools import SQL
 
 from odoo.addons.order_tracking.tests.common import OrderTrackingCase
 
@@ -139,6 +140,17 @@ class KpiCase(OrderTrackingCase):
 
     def fact(self, order):
         return self.Report.search([("order_id", "=", order.id)])
+
+    def dirty(self, order):
+        """How many marks this transaction left on ``order`` for refresh."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                "SELECT count(*) FROM order_kpi_dirty WHERE order_id = %s AND xid = txid_current()",
+                order.id,
+            )
+        )
+        return self.env.cr.fetchone()[0]
 
     def groups(self, groupby, aggregates, domain=None):
         """Pivot cells: {group key tuple: {aggregate: value}}."""

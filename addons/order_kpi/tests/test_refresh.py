@@ -14,16 +14,6 @@ class TestFactsStayCurrent(KpiCase):
     """The facts follow the documents in the same transaction, whoever
     writes them; leftovers are swept, drift is repaired at night."""
 
-    def dirty(self, order):
-        self.env.flush_all()
-        self.env.cr.execute(
-            SQL(
-                "SELECT count(*) FROM order_kpi_dirty WHERE order_id = %s AND xid = txid_current()",
-                order.id,
-            )
-        )
-        return self.env.cr.fetchone()[0]
-
     def amount_in_table(self, order):
         self.env.cr.execute(SQL("SELECT amount FROM order_kpi_report WHERE id = %s", order.id))
         row = self.env.cr.fetchone()
@@ -107,16 +97,6 @@ class TestOnlyFactsMark(KpiCase):
     """An UPDATE marks an order only when it changes a column the facts are
     built from: an invoice or a payment changing the order's billing or
     payment axis refreshes nothing at commit."""
-
-    def dirty(self, order):
-        self.env.flush_all()
-        self.env.cr.execute(
-            SQL(
-                "SELECT count(*) FROM order_kpi_dirty WHERE order_id = %s AND xid = txid_current()",
-                order.id,
-            )
-        )
-        return self.env.cr.fetchone()[0]
 
     def test_columns_the_facts_do_not_read_mark_nothing(self):
         order = self.order(self.day(self.M1, 2))
