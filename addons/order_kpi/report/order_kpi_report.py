@@ -48,6 +48,11 @@ class OrderKpiReport(models.Model):
     _kpi_indexes = (
         ("order_kpi_report_company_date_idx", "(company_id, date)"),
         ("order_kpi_report_partner_idx", "(partner_id, company_id)"),
+        # a customer's first order in one probe (tools/facts.py customer_first)
+        (
+            "order_kpi_report_customer_first_idx",
+            "(partner_id, company_id, date_order, id) WHERE confirmed",
+        ),
         ("order_kpi_report_deadline_idx", "(company_id, deadline) WHERE open_promised = 1"),
     )
 

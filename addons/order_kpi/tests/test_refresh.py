@@ -146,3 +146,55 @@ class TestOnlyFactsMark(KpiCase):
             self.assertTrue(read, f"no column of {model} found in facts.py")
             missing = read - set(schema.WATCHED_COLUMNS[Model._table])
             self.assertFalse(missing, f"{model}: facts read {missing}, not watched")
+
+
+@tagged("post_install", "-at_install")
+class TestCustomerColumnsFollow(KpiCase):
+    """A refresh sets the customer columns (first order, repeat order,
+    cohort) of the orders it refreshes from the customer's first order, and
+    those of all the customer's orders when its first order changes: the
+    same result as a rebuild from scratch, whatever moved."""
+
+    def customer_columns(self, *partners):
+        self.Report._kpi_flush()
+        self.env.cr.execute(
+            SQL(
+                "SELECT id, first_order, repeat_order, cohort_date, cohort_age "
+                "FROM order_kpi_report WHERE partner_id = ANY(%s) ORDER BY id",
+                [p.id for p in partners],
+            )
+        )
+        return self.env.cr.fetchall()
+
+    def assertAsRebuilt(self, *partners):
+        refreshed = self.customer_columns(*partners)
+        self.Report._kpi_rebuild()
+        self.assertEqual(refreshed, self.customer_columns(*partners))
+        return refreshed
+
+    def test_customer_columns_as_a_rebuild_gives_them(self):
+        shop = self.env["res.partner"].create({"name": "Suzhou Parts 苏州零件", "is_company": True})
+        other = self.env["res.partner"].create({"name": "Wuxi Tools 无锡工具", "is_company": True})
+        first = self.order(self.day(self.M1, 3), partner=shop)
+        repeat = self.order(self.day(self.M2, 5), partner=shop)
+        self.order(self.day(self.M1, 1), partner=other)
+        self.assertAsRebuilt(shop, other)
+        # a repeat order changes: its customer's first order stays
+        repeat.order_line.product_uom_qty = 9
+        columns = dict((row[0], row[1:3]) for row in self.assertAsRebuilt(shop))
+        self.assertEqual((columns[first.id], columns[repeat.id]), ((1, 0), (0, 1)))
+        # an order confirmed with an earlier date becomes the first: the
+        # cohort of every order of the customer moves
+        earlier = self.order(self.day(self.M1, -35), partner=shop)
+        rows = self.assertAsRebuilt(shop)
+        self.assertEqual({row[0] for row in rows if row[1]}, {earlier.id})
+        self.assertEqual({row[3] for row in rows}, {self.day(self.M1, -35).date()})
+        # the first order cancelled: the next one is the first again
+        earlier._action_cancel()
+        rows = self.assertAsRebuilt(shop)
+        self.assertEqual({row[0] for row in rows if row[1]}, {first.id})
+        # a repeat order moved to another customer, and back
+        repeat.partner_id = other
+        self.assertAsRebuilt(shop, other)
+        repeat.partner_id = shop
+        self.assertAsRebuilt(shop, other)

@@ -357,6 +357,16 @@ ORDER BY o.company_id, o.date_order, o.id
     )
 
 
+# months from the customer's first order (``fi.first_date``) to the order's ``f.date``
+COHORT_AGE = SQL(
+    """CASE WHEN f.confirmed THEN
+               ((EXTRACT(YEAR FROM f.date) * 12 + EXTRACT(MONTH FROM f.date))
+                - (EXTRACT(YEAR FROM fi.first_date) * 12
+                   + EXTRACT(MONTH FROM fi.first_date)))::int
+           END"""
+)
+
+
 def customer_pass(partners):
     """First order, repeat order and cohort of every order of the customers
     ``partners`` selects (``SQL`` condition on ``f.partner_id``).
@@ -376,10 +386,7 @@ WITH firsts AS (
            (f.confirmed AND f.id = fi.first_id)::int AS first_order,
            (f.confirmed AND f.id <> fi.first_id)::int AS repeat_order,
            fi.first_date AS cohort_date,
-           CASE WHEN f.confirmed THEN
-               ((EXTRACT(YEAR FROM f.date) * 12 + EXTRACT(MONTH FROM f.date))
-                - (EXTRACT(YEAR FROM fi.first_date) * 12 + EXTRACT(MONTH FROM fi.first_date)))::int
-           END AS cohort_age
+           %(age)s AS cohort_age
       FROM order_kpi_report f
       LEFT JOIN firsts fi ON fi.company_id = f.company_id AND fi.partner_id = f.partner_id
      WHERE %(partners)s
@@ -393,6 +400,55 @@ UPDATE order_kpi_report f
        IS DISTINCT FROM (w.first_order, w.repeat_order, w.cohort_date, w.cohort_age)
 """,
         partners=partners,
+        age=COHORT_AGE,
+    )
+
+
+def customer_first(order):
+    """The first order (``first_id``, ``first_date``) of the customer of the
+    fact row ``order`` (an alias): one probe of the index on the customers'
+    confirmed orders, however many orders the customer has."""
+    return SQL(
+        """LATERAL (
+        SELECT x.id AS first_id, x.date AS first_date
+          FROM order_kpi_report x
+         WHERE x.confirmed AND x.company_id = %(o)s.company_id
+           AND x.partner_id = %(o)s.partner_id
+      ORDER BY x.date_order, x.id
+         LIMIT 1) fi""",
+        o=SQL.identifier(order),
+    )
+
+
+def customer_first_among(ids):
+    """Whether one of the orders ``ids`` (``SQL`` array) is its customer's
+    first order: then every order of the customer may change cohort."""
+    return SQL(
+        """EXISTS (
+    SELECT 1 FROM order_kpi_report t CROSS JOIN %(first)s
+     WHERE t.id = ANY(%(ids)s) AND fi.first_id = ANY(%(ids)s))""",
+        first=customer_first("t"),
+        ids=ids,
+    )
+
+
+def customer_pass_of_orders(ids):
+    """The customer columns of the orders ``ids`` (``SQL`` array) only, from
+    their customers' first orders: right when none of ``ids`` is or was a
+    first order (the first, hence the cohort of the customer's other orders,
+    did not change). The cost of a refresh then does not grow with the
+    customer's history, as :func:`customer_pass` does."""
+    return SQL(
+        """
+UPDATE order_kpi_report f
+   SET first_order = 0, repeat_order = f.confirmed::int,
+       cohort_date = fi.first_date, cohort_age = %(age)s
+  FROM order_kpi_report t LEFT JOIN %(first)s ON TRUE
+ WHERE f.id = t.id AND t.id = ANY(%(ids)s) AND t.partner_id IS NOT NULL
+""",
+        age=COHORT_AGE,
+        first=customer_first("t"),
+        ids=ids,
     )
 
 

@@ -6,9 +6,10 @@ transaction as the documents they come from:
 
 1. statement-level triggers on the source tables (orders, lines, pickings,
    status events, promises, alerts, approval requests) note the touched
-   orders in ``order_kpi_dirty`` (one row per order and transaction) — an
-   UPDATE of an order, a line or a picking only when it changes a column the
-   facts read (``WATCHED_COLUMNS``);
+   orders in ``order_kpi_dirty`` (one row per order and transaction); on
+   orders, lines and pickings an UPDATE marks through a row-level trigger
+   that PostgreSQL fires only when a column the facts read changed
+   (``WATCHED_COLUMNS``);
 2. a deferred constraint trigger on that table refreshes those orders'
    facts at commit, through ``order_kpi_refresh(ids)``;
 3. a read in the same transaction refreshes them first
@@ -104,7 +105,8 @@ def column_types(model):
 
 
 def create_table(cr, model, indexes=()):
-    """(Re)create ``model``'s fact table when its columns changed.
+    """(Re)create ``model``'s fact table when its columns changed, and its
+    ``indexes`` that are missing (one added by an upgrade).
 
     Returns True when the table was (re)created: its rows must be rebuilt.
     The rows are derived data, so a new definition simply starts empty."""
@@ -119,23 +121,30 @@ def create_table(cr, model, indexes=()):
     )
     comment, exists = cr.fetchone()
     digest = hashlib.sha1(signature.encode()).hexdigest()
-    if exists and comment == digest:
-        return False
     table = SQL.identifier(model._table)
-    cr.execute(SQL("DROP TABLE IF EXISTS %s", table))
-    cr.execute(
-        SQL(
-            "CREATE TABLE %s (%s)",
-            table,
-            SQL(", ").join(SQL("%s %s", SQL.identifier(name), SQL(kind)) for name, kind in columns),
+    created = not (exists and comment == digest)
+    if created:
+        cr.execute(SQL("DROP TABLE IF EXISTS %s", table))
+        cr.execute(
+            SQL(
+                "CREATE TABLE %s (%s)",
+                table,
+                SQL(", ").join(
+                    SQL("%s %s", SQL.identifier(name), SQL(kind)) for name, kind in columns
+                ),
+            )
         )
-    )
+        cr.execute(SQL("COMMENT ON TABLE %s IS %s", table, digest))
     for index_name, definition in indexes:
         cr.execute(
-            SQL("CREATE INDEX %s ON %s %s", SQL.identifier(index_name), table, SQL(definition))
+            SQL(
+                "CREATE INDEX IF NOT EXISTS %s ON %s %s",
+                SQL.identifier(index_name),
+                table,
+                SQL(definition),
+            )
         )
-    cr.execute(SQL("COMMENT ON TABLE %s IS %s", table, digest))
-    return True
+    return created
 
 
 def refresh_function():
@@ -145,6 +154,7 @@ def refresh_function():
         """
 DECLARE
     partners integer[];
+    was_first boolean;
 BEGIN
     IF ids IS NULL OR cardinality(ids) = 0 THEN
         RETURN 0;
@@ -157,7 +167,8 @@ BEGIN
     ELSE
         PERFORM pg_advisory_xact_lock(%(lock_orders)s, i) FROM unnest(ids) AS i ORDER BY i;
     END IF;
-    SELECT array_agg(DISTINCT f.partner_id) INTO partners
+    SELECT array_agg(DISTINCT f.partner_id), bool_or(f.first_order = 1)
+      INTO partners, was_first
       FROM order_kpi_report f WHERE f.id = ANY(ids) AND f.partner_id IS NOT NULL;
     DELETE FROM order_kpi_report WHERE id = ANY(ids);
     DELETE FROM order_kpi_stage_report WHERE order_id = ANY(ids);
@@ -173,7 +184,12 @@ BEGIN
         PERFORM pg_advisory_xact_lock(%(lock_customers)s, p)
            FROM (SELECT DISTINCT unnest(partners) AS p) AS x ORDER BY p;
     END IF;
-    %(customers)s;
+    IF was_first OR %(first_among)s THEN
+        -- the customer's first order may have changed: all its orders
+        %(customers)s;
+    ELSE
+        %(customers_of_orders)s;
+    END IF;
     RETURN cardinality(ids);
 END
 """,
@@ -190,6 +206,8 @@ END
             "order_kpi_line_report", facts.LINE_COLUMNS, facts.line_fact_select(scope)
         ),
         customers=facts.customer_pass(SQL("f.partner_id = ANY(partners)")),
+        first_among=facts.customer_first_among(SQL("ids")),
+        customers_of_orders=facts.customer_pass_of_orders(SQL("ids")),
     )
     # one plan per connection, reused: planning these statements again for
     # each call (PL/pgSQL's default for array parameters) costs ~7x the work
@@ -279,38 +297,9 @@ END
 
 
 def mark_function(table, column):
-    ident = SQL.identifier(column)
-    watched = WATCHED_COLUMNS.get(table)
-    if watched:
-        # rows whose watched columns changed; an order id that changed marks both
-        changed = SQL(
-            "(%s) IS DISTINCT FROM (%s)",
-            SQL(", ").join(SQL("r.%s", SQL.identifier(name)) for name in watched),
-            SQL(", ").join(SQL("o.%s", SQL.identifier(name)) for name in watched),
-        )
-        updated = SQL(
-            """
-        INSERT INTO order_kpi_dirty (order_id, xid)
-        SELECT DISTINCT t.order_id, x
-          FROM new_rows r
-          JOIN old_rows o ON o.id = r.id
-         CROSS JOIN LATERAL (VALUES (r.%(col)s), (o.%(col)s)) AS t(order_id)
-         WHERE t.order_id IS NOT NULL AND %(changed)s
-           AND NOT EXISTS (SELECT 1 FROM order_kpi_dirty d
-                            WHERE d.xid = x AND d.order_id = t.order_id);""",
-            col=ident,
-            changed=changed,
-        )
-    else:
-        updated = SQL(
-            """
-        INSERT INTO order_kpi_dirty (order_id, xid)
-        SELECT DISTINCT r.%(col)s, x FROM new_rows r
-         WHERE r.%(col)s IS NOT NULL
-           AND NOT EXISTS (SELECT 1 FROM order_kpi_dirty d
-                            WHERE d.xid = x AND d.order_id = r.%(col)s);""",
-            col=ident,
-        )
+    """``order_kpi_mark_<table>()``, the statement-level trigger function:
+    marks the orders of the rows inserted, deleted or (tables without
+    watched columns) updated."""
     body = SQL(
         """
 DECLARE
@@ -326,7 +315,6 @@ BEGIN
          WHERE r.%(col)s IS NOT NULL
            AND NOT EXISTS (SELECT 1 FROM order_kpi_dirty d
                             WHERE d.xid = x AND d.order_id = r.%(col)s);
-    ELSIF TG_OP = 'UPDATE' THEN%(updated)s
     ELSE
         INSERT INTO order_kpi_dirty (order_id, xid)
         SELECT DISTINCT r.%(col)s, x FROM new_rows r
@@ -337,10 +325,65 @@ BEGIN
     RETURN NULL;
 END
 """,
-        col=ident,
-        updated=updated,
+        col=SQL.identifier(column),
     )
     return function(f"order_kpi_mark_{table}()", "trigger", body)
+
+
+def mark_row_function(table, column):
+    """``order_kpi_mark_row_<table>()``, the row-level UPDATE trigger function
+    of a table with watched columns: marks the row's order, and its former
+    order when the row moved (the trigger's WHEN clause already checked that
+    a watched column changed)."""
+    body = SQL(
+        """
+DECLARE
+    x bigint;
+BEGIN
+    IF current_setting('order_kpi.skip', true) = 'on' THEN
+        RETURN NULL;
+    END IF;
+    x := txid_current();
+    INSERT INTO order_kpi_dirty (order_id, xid)
+    SELECT DISTINCT t.order_id, x
+      FROM (VALUES (NEW.%(col)s), (OLD.%(col)s)) AS t(order_id)
+     WHERE t.order_id IS NOT NULL
+       AND NOT EXISTS (SELECT 1 FROM order_kpi_dirty d
+                        WHERE d.xid = x AND d.order_id = t.order_id);
+    RETURN NULL;
+END
+""",
+        col=SQL.identifier(column),
+    )
+    return function(f"order_kpi_mark_row_{table}()", "trigger", body)
+
+
+def update_trigger(table, column):
+    """The UPDATE trigger of ``table``. With watched columns, a row-level
+    trigger that PostgreSQL fires only for an UPDATE that sets one of them
+    (Odoo's flush sets the fields that changed) to a different value: most
+    UPDATEs of an order's life cycle (invoicing, payment, the chatter) run
+    no trigger function at all. Otherwise a statement-level one."""
+    name = SQL.identifier(table)
+    watched = WATCHED_COLUMNS.get(table)
+    if not watched:
+        return SQL(
+            "CREATE TRIGGER order_kpi_mark_update AFTER UPDATE ON %s "
+            "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows "
+            "FOR EACH STATEMENT EXECUTE FUNCTION %s",
+            name,
+            SQL(f"order_kpi_mark_{table}()"),
+        )
+    columns = [SQL.identifier(column) for column in watched]
+    return SQL(
+        "CREATE TRIGGER order_kpi_mark_update AFTER UPDATE OF %s ON %s FOR EACH ROW "
+        "WHEN ((%s) IS DISTINCT FROM (%s)) EXECUTE FUNCTION %s",
+        SQL(", ").join(columns),
+        name,
+        SQL(", ").join(SQL("OLD.%s", c) for c in columns),
+        SQL(", ").join(SQL("NEW.%s", c) for c in columns),
+        SQL(f"order_kpi_mark_row_{table}()"),
+    )
 
 
 def install(cr):
@@ -367,11 +410,12 @@ CREATE CONSTRAINT TRIGGER order_kpi_dirty_flush AFTER INSERT ON order_kpi_dirty
     )
     for table, column in SOURCES.items():
         cr.execute(mark_function(table, column))
+        if table in WATCHED_COLUMNS:
+            cr.execute(mark_row_function(table, column))
         name = SQL.identifier(table)
         func = SQL(f"order_kpi_mark_{table}()")
         for event, transition in (
             ("insert", "NEW TABLE AS new_rows"),
-            ("update", "OLD TABLE AS old_rows NEW TABLE AS new_rows"),
             ("delete", "OLD TABLE AS old_rows"),
         ):
             trigger = SQL.identifier(f"order_kpi_mark_{event}")
@@ -387,6 +431,8 @@ CREATE CONSTRAINT TRIGGER order_kpi_dirty_flush AFTER INSERT ON order_kpi_dirty
                     func,
                 )
             )
+        cr.execute(SQL("DROP TRIGGER IF EXISTS order_kpi_mark_update ON %s", name))
+        cr.execute(update_trigger(table, column))
 
 
 def uninstall(cr):
@@ -402,6 +448,7 @@ def uninstall(cr):
                 )
             )
         cr.execute(SQL("DROP FUNCTION IF EXISTS %s", SQL(f"order_kpi_mark_{table}()")))
+        cr.execute(SQL("DROP FUNCTION IF EXISTS %s", SQL(f"order_kpi_mark_row_{table}()")))
     cr.execute(
         SQL(
             """
