@@ -1,4 +1,4 @@
-from odoo import api, models
+from odoo import models
 
 
 class OrderTrackingPromiseLedger(models.AbstractModel):
@@ -9,24 +9,28 @@ class OrderTrackingPromiseLedger(models.AbstractModel):
     _name = "order.tracking.promise.ledger"
     _description = "Order Promise Ledger"
 
-    @api.depends("tracking_promise_ids")
-    def _compute_tracking_promise(self):
-        for order in self:
-            promises = order.tracking_promise_ids.sorted("id")
-            order.tracking_promise_original = promises[:1].date
-            order.tracking_promise_latest = promises[-1:].date
+    def _tracking_append_promises(self, vals_list):
+        """Write promise rows (order.tracking.promise values) and keep each
+        order's snapshot of its original and latest promise on its row."""
+        promises = self.env["order.tracking.promise"].sudo().create(vals_list)
+        for promise in promises:
+            order = promise.order_id
+            values = {"tracking_promise_latest": promise.date}
+            if promise.kind == "initial" and not order.tracking_promise_original:
+                values["tracking_promise_original"] = promise.date
+            order.sudo().write(values)
+        return promises
 
     def _tracking_promised_date(self):
         self.ensure_one()
         return self.commitment_date or self.expected_date
 
     def _tracking_record_initial_promises(self):
-        # an order with an original promise has its initial row: its ledger is
-        # read only for the others (an order confirmed again after a cancel)
-        orders = self.filtered(
-            lambda o: not o.tracking_promise_original and not o.tracking_promise_ids
-        )
-        self.env["order.tracking.promise"].sudo().create(
+        # an order confirmed again after a cancel keeps its original promise;
+        # one first confirmed without any date (no line) gets its first
+        # dated promise as the original when confirmed again
+        orders = self.filtered(lambda o: not o.tracking_promise_original)
+        self._tracking_append_promises(
             [
                 {
                     "order_id": order.id,
@@ -42,7 +46,7 @@ class OrderTrackingPromiseLedger(models.AbstractModel):
     def _tracking_record_initial_promises_backfill(self):
         """Initial promises of orders confirmed before installation."""
         confirmed = self.filtered(lambda o: o.state == "sale" and not o.tracking_promise_ids)
-        self.env["order.tracking.promise"].sudo().create(
+        confirmed._tracking_append_promises(
             [
                 {
                     "order_id": order.id,
@@ -57,7 +61,7 @@ class OrderTrackingPromiseLedger(models.AbstractModel):
         )
 
     def _tracking_record_repromises(self, previous_dates, reason=None):
-        self.env["order.tracking.promise"].sudo().create(
+        self._tracking_append_promises(
             [
                 {
                     "order_id": order.id,

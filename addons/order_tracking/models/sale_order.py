@@ -166,18 +166,13 @@ class SaleOrder(models.Model):
     tracking_promise_ids = fields.One2many(
         "order.tracking.promise", "order_id", string="Promise Ledger", readonly=True
     )
+    # the ledger's first and last promise, kept on the order's row by the
+    # ledger as it writes (order_tracking_promise_ledger.py): confirming and
+    # re-promising read no ledger
     tracking_promise_original = fields.Datetime(
-        string="Original Promise",
-        compute="_compute_tracking_promise",
-        store=True,
-        copy=False,
+        string="Original Promise", copy=False, readonly=True
     )
-    tracking_promise_latest = fields.Datetime(
-        string="Latest Promise",
-        compute="_compute_tracking_promise",
-        store=True,
-        copy=False,
-    )
+    tracking_promise_latest = fields.Datetime(string="Latest Promise", copy=False, readonly=True)
     # -- change requests (order_change_request.py) --
     change_request_ids = fields.One2many(
         "order.change.request", "order_id", string="Change Requests", readonly=True
