@@ -165,6 +165,12 @@ class Report:
         if not ok:
             self.missed.append(name)
 
+    def target(self, name, ok, detail):
+        """A budget reported but not failing the run (a stricter measure
+        than the one the budget is defined on)."""
+        verdict = "ok" if ok else "MISSED"
+        self.lines.append(f"target {verdict:<6} {name}: {detail}")
+
     def finish(self):
         """Print the lines (and append them to $BENCH_RESULTS); the exit code."""
         print()

@@ -29,7 +29,9 @@ With ``--commit`` every phase is a transaction of its own, as requests are:
 each starts with an empty ORM cache (Odoo empties it at commit) and what runs
 at commit (order_kpi's refresh of the facts) is measured too. The orders then
 stay in the databases: ``make bench`` runs it on throwaway copies and prints
-``PERF-1 lifecycle-commit ...`` with the same budgets.
+``PERF-1 lifecycle-commit ...`` with the same budgets as targets (``target ok`` /
+``target MISSED``): reported, not failing the run, since SPEC PERF-1 is defined
+on the run in one transaction.
 """
 
 import argparse
@@ -250,17 +252,20 @@ def main(argv=None):
     # the run with a commit after every phase has lines of its own
     name, mode = ("lifecycle-commit", " (commit per phase)") if args.commit else ("lifecycle", "")
     report = benchlib.Report()
+    # SPEC PERF-1 is defined on the run in one transaction; with a commit
+    # after every phase the same budgets are targets, reported, not failing
+    check = report.target if args.commit else report.budget
     report.result(
         f"PERF-1 {name} orders={orders} plain_ms={plain_ms:.1f} addons_ms={addons_ms:.1f} "
         f"ratio={ratio:.3f} spread={spread:.3f} queries_extra={extra:.1f}"
     )
-    report.budget(
+    check(
         f"PERF-1 ratio{mode}",
         ratio <= RATIO_BUDGET,
         f"median of {pairs} paired runs {ratio:.3f} (IQR {spread:.3f}, {clock} time) "
         f"<= {RATIO_BUDGET}",
     )
-    report.budget(
+    check(
         f"PERF-1 queries{mode}",
         extra <= QUERIES_BUDGET,
         f"{extra:.1f} extra queries per order over the life cycle <= {QUERIES_BUDGET}",
