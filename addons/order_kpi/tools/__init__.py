@@ -1,2 +1,4 @@
+from . import customers
 from . import facts
+from . import refresh
 from . import schema
