@@ -1,5 +1,6 @@
 from . import res_company
 from . import res_config_settings
+from . import order_approval_rule_condition
 from . import order_approval_rule
 from . import order_approval_followup
 from . import order_approval_request
