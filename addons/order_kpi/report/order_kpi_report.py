@@ -48,7 +48,7 @@ class OrderKpiReport(models.Model):
     _kpi_indexes = (
         ("order_kpi_report_company_date_idx", "(company_id, date)"),
         ("order_kpi_report_partner_idx", "(partner_id, company_id)"),
-        # a customer's first order in one probe (tools/facts.py customer_first)
+        # a customer's first order in one probe (tools/customers.py customer_first)
         (
             "order_kpi_report_customer_first_idx",
             "(partner_id, company_id, date_order, id) WHERE confirmed",

@@ -179,8 +179,19 @@ class TestCustomerColumnsFollow(KpiCase):
         repeat = self.order(self.day(self.M2, 5), partner=shop)
         self.order(self.day(self.M1, 1), partner=other)
         self.assertAsRebuilt(shop, other)
-        # a repeat order changes: its customer's first order stays
+        # a repeat order changes: its customer's first order stays, and the
+        # refresh touches the repeat order's row only (a drift planted on the
+        # first order's row stays: the customer's other orders are not read)
+        self.env.cr.execute(
+            SQL("UPDATE order_kpi_report SET cohort_age = 99 WHERE id = %s", first.id)
+        )
         repeat.order_line.product_uom_qty = 9
+        columns = {row[0]: row[1:] for row in self.customer_columns(shop)}
+        self.assertEqual(columns[first.id][3], 99)
+        self.assertEqual(columns[repeat.id][:2], (0, 1))
+        self.env.cr.execute(
+            SQL("UPDATE order_kpi_report SET cohort_age = 0 WHERE id = %s", first.id)
+        )
         columns = dict((row[0], row[1:3]) for row in self.assertAsRebuilt(shop))
         self.assertEqual((columns[first.id], columns[repeat.id]), ((1, 0), (0, 1)))
         # an order confirmed with an earlier date becomes the first: the

@@ -144,10 +144,24 @@ def create_table(cr, model, indexes=()):
     return created
 
 
-def mark_function(table, column):
-    """``order_kpi_mark_<table>()``, the statement-level trigger function:
-    marks the orders of the rows inserted, deleted or (tables without
-    watched columns) updated."""
+def mark_rows(rows, column):
+    """The statement of a mark trigger: mark the orders ``column`` names in
+    ``rows`` (an SQL source aliased ``r``), once per order and transaction."""
+    return SQL(
+        """
+        INSERT INTO order_kpi_dirty (order_id, xid)
+        SELECT DISTINCT r.%(col)s, x FROM %(rows)s
+         WHERE r.%(col)s IS NOT NULL
+           AND NOT EXISTS (SELECT 1 FROM order_kpi_dirty d
+                            WHERE d.xid = x AND d.order_id = r.%(col)s);""",
+        rows=rows,
+        col=column,
+    )
+
+
+def mark_trigger_function(name, statements):
+    """A trigger function running ``statements`` (SQL, with ``x`` the current
+    transaction id) unless a bulk load switched the marks off."""
     body = SQL(
         """
 DECLARE
@@ -156,26 +170,29 @@ BEGIN
     IF current_setting('order_kpi.skip', true) = 'on' THEN
         RETURN NULL;
     END IF;
-    x := txid_current();
-    IF TG_OP = 'DELETE' THEN
-        INSERT INTO order_kpi_dirty (order_id, xid)
-        SELECT DISTINCT r.%(col)s, x FROM old_rows r
-         WHERE r.%(col)s IS NOT NULL
-           AND NOT EXISTS (SELECT 1 FROM order_kpi_dirty d
-                            WHERE d.xid = x AND d.order_id = r.%(col)s);
-    ELSE
-        INSERT INTO order_kpi_dirty (order_id, xid)
-        SELECT DISTINCT r.%(col)s, x FROM new_rows r
-         WHERE r.%(col)s IS NOT NULL
-           AND NOT EXISTS (SELECT 1 FROM order_kpi_dirty d
-                            WHERE d.xid = x AND d.order_id = r.%(col)s);
-    END IF;
+    x := txid_current();%s
     RETURN NULL;
 END
 """,
-        col=SQL.identifier(column),
+        statements,
     )
-    return function(f"order_kpi_mark_{table}()", "trigger", body)
+    return function(f"{name}()", "trigger", body)
+
+
+def mark_function(table, column):
+    """``order_kpi_mark_<table>()``, the statement-level trigger function:
+    marks the orders of the rows inserted, deleted or (tables without
+    watched columns) updated."""
+    col = SQL.identifier(column)
+    statements = SQL(
+        """
+    IF TG_OP = 'DELETE' THEN%s
+    ELSE%s
+    END IF;""",
+        mark_rows(SQL("old_rows r"), col),
+        mark_rows(SQL("new_rows r"), col),
+    )
+    return mark_trigger_function(f"order_kpi_mark_{table}", statements)
 
 
 def mark_row_function(table, column):
@@ -183,27 +200,10 @@ def mark_row_function(table, column):
     of a table with watched columns: marks the row's order, and its former
     order when the row moved (the trigger's WHEN clause already checked that
     a watched column changed)."""
-    body = SQL(
-        """
-DECLARE
-    x bigint;
-BEGIN
-    IF current_setting('order_kpi.skip', true) = 'on' THEN
-        RETURN NULL;
-    END IF;
-    x := txid_current();
-    INSERT INTO order_kpi_dirty (order_id, xid)
-    SELECT DISTINCT t.order_id, x
-      FROM (VALUES (NEW.%(col)s), (OLD.%(col)s)) AS t(order_id)
-     WHERE t.order_id IS NOT NULL
-       AND NOT EXISTS (SELECT 1 FROM order_kpi_dirty d
-                        WHERE d.xid = x AND d.order_id = t.order_id);
-    RETURN NULL;
-END
-""",
-        col=SQL.identifier(column),
+    rows = SQL("(VALUES (NEW.%(col)s), (OLD.%(col)s)) AS r(order_id)", col=SQL.identifier(column))
+    return mark_trigger_function(
+        f"order_kpi_mark_row_{table}", mark_rows(rows, SQL.identifier("order_id"))
     )
-    return function(f"order_kpi_mark_row_{table}()", "trigger", body)
 
 
 def update_trigger(table, column):

@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.tools import float_compare, float_is_zero
 
@@ -212,31 +214,33 @@ class OrderTrackingLifecycle(models.AbstractModel):
         lines_field = self._fields["order_line"]
         invoice_lines_field = self.env["sale.order.line"]._fields["invoice_lines"]
         orders = self.filtered(lambda o: isinstance(o.id, int))
-        cached = all(cache.contains(order, lines_field) for order in orders) and all(
-            cache.contains(line, invoice_lines_field) for line in orders.order_line
-        )
-        if cached or not orders:
+        if not orders or (
+            all(cache.contains(order, lines_field) for order in orders)
+            and all(cache.contains(line, invoice_lines_field) for line in orders.order_line)
+        ):
             return {order.id: order._tracking_customer_invoices() for order in self}
-        items = self.env["account.move.line"].search(
-            [("sale_line_ids.order_id", "in", orders.ids)], order="id"
-        )
-        result = {order.id: self.env["account.move"] for order in self}
-        for order in self - orders:
-            result[order.id] = order._tracking_customer_invoices()
+        moves = defaultdict(lambda: self.env["account.move"])
+        items = self.env["account.move.line"].search([("sale_line_ids.order_id", "in", orders.ids)])
         for item in items:
             for order_id in item.sale_line_ids.order_id.ids:
-                if order_id in result:
-                    result[order_id] |= item.move_id
+                moves[order_id] |= item.move_id
         return {
-            order_id: moves.filtered(
-                lambda m: m.move_type in ("out_invoice", "out_refund") and m.state != "cancel"
+            order.id: (
+                self._tracking_keep_customer_invoices(moves[order.id])
+                if order in orders
+                else order._tracking_customer_invoices()
             )
-            for order_id, moves in result.items()
+            for order in self
         }
 
     def _tracking_customer_invoices(self):
         """Customer invoices and credit notes of the order, not cancelled."""
-        return self.order_line.invoice_lines.move_id.filtered(
+        return self._tracking_keep_customer_invoices(self.order_line.invoice_lines.move_id)
+
+    @api.model
+    def _tracking_keep_customer_invoices(self, moves):
+        """The customer invoices and credit notes among ``moves``, not cancelled."""
+        return moves.filtered(
             lambda m: m.move_type in ("out_invoice", "out_refund") and m.state != "cancel"
         )
 

@@ -29,6 +29,18 @@ class TestPromiseAndNotification(OrderTrackingCase):
         self.assertEqual(repromise.reason, "Supplier late 供应商延误")
         self.assertEqual(len(order.tracking_promise_ids), 2)
 
+    def test_confirmed_again_after_a_cancel_keeps_the_original_promise(self):
+        order = self.create_order([(self.product, 1)], commitment_date=datetime(2037, 12, 1, 8, 0))
+        order.action_confirm()
+        order._action_cancel()
+        order.action_draft()
+        order.commitment_date = datetime(2037, 12, 9, 8, 0)  # a quotation: no ledger entry
+        order.action_confirm()
+        self.assertEqual(order.tracking_promise_ids.mapped("kind"), ["initial"])
+        self.assertEqual(order.tracking_promise_original, datetime(2037, 12, 1, 8, 0))
+        # the ledger's snapshot on the order is the order's, not a default
+        self.assertEqual(order.tracking_promise_latest, datetime(2037, 12, 1, 8, 0))
+
     def test_shipped_notifies_the_customer_with_the_delivery_reference(self):
         order = self.create_order([(self.product, 1)])
         order.action_confirm()
