@@ -16,11 +16,12 @@ export TEST_DB DEMO_DB PYTHON
 
 LINT_DIRS := $(wildcard addons tests bench)
 
-.PHONY: help deps test test-clock test-matrix rel4 demo bench soak i18n lint readme clean
+.PHONY: help deps test test-clock test-matrix rel4 demo demo-check bench soak i18n lint readme clean
 
 help:
 	@echo "make test-clock - the project suite again with the test clock $(TEST_CLOCK_SHIFT) from PostgreSQL's"
 	@echo "make demo   - install (or update) the add-ons with demo data in $(DEMO_DB) and serve http://localhost:8069"
+	@echo "make demo-check - install the demo on fresh databases (today, a Saturday, a Monday, a holiday) and check its story"
 	@echo "make test   - rebuild $(TEST_DB) with every add-on installed and run the whole test suite, then REL-4 (REL4=0 skips it)"
 	@echo "make test-matrix - the same suite on each further Odoo 18 build (ODOO_MATRIX_PY or /etc/order_tracking/odoo-matrix)"
 	@echo "make rel4   - REL-4: install, upgrade and uninstall each add-on on a database with orders in every node"
@@ -59,6 +60,10 @@ test-matrix: deps
 
 demo: deps
 	bash scripts/demo.sh
+
+# The demo installs and tells its story whatever the day: scripts/demo_check.sh
+demo-check: deps
+	bash scripts/demo_check.sh
 
 bench: deps
 	bash scripts/bench.sh

@@ -24,6 +24,18 @@ if db_exists "$DEMO_DB" && ! db_initialised "$DEMO_DB"; then
   drop_db "$DEMO_DB"
 fi
 
+# A run that failed (or was interrupted) may leave add-ons installed without their demo
+# data (Odoo goes on "without demo data" when a demo file fails): the database would
+# serve an empty demo. It is the demo's own database: start it again.
+if db_initialised "$DEMO_DB" && [ "$(psql -X -q -At -d "$DEMO_DB" -v mods="$modules" 2>/dev/null <<'SQL'
+SELECT count(*) > 0 FROM ir_module_module
+ WHERE name = ANY(string_to_array(:'mods', ',')) AND state = 'installed' AND NOT demo;
+SQL
+)" = t ]; then
+  warn "database $DEMO_DB holds add-ons installed without their demo data (a failed run?): recreating it"
+  drop_db "$DEMO_DB"
+fi
+
 if db_initialised "$DEMO_DB"; then
   say "Updating $modules in $DEMO_DB"
   # -i installs add-ons added since the database was created; -u updates the others
@@ -32,6 +44,13 @@ if db_initialised "$DEMO_DB"; then
 else
   say "Installing $modules into new database $DEMO_DB (with demo data; en_US default, zh_CN loaded); this takes a few minutes"
   "${ODOO[@]}" -d "$DEMO_DB" -i "$modules" --load-language=en_US,zh_CN --stop-after-init
+  if [ "$(psql -X -q -At -d "$DEMO_DB" -v mods="$modules" <<'SQL'
+SELECT count(*) FROM ir_module_module
+ WHERE name = ANY(string_to_array(:'mods', ',')) AND state = 'installed' AND demo;
+SQL
+)" != "$(tr ',' '\n' <<<"$modules" | grep -c .)" ]; then
+    die "the demo data of $modules did not install (see the log above; make demo-check reproduces it); the next make demo starts $DEMO_DB again"
+  fi
 fi
 
 say "Serving at http://localhost:$PORT (database $DEMO_DB, login admin / admin); Ctrl+C stops"

@@ -1,8 +1,11 @@
 import logging
 import random
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
+
+import pytz
 
 from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
 
 from ..tools import clock
 
@@ -56,12 +59,15 @@ class OrderTrackingDemo(models.AbstractModel):
     def _generate(self, seed=18):
         rng = random.Random(seed)
         env = self.env(context=dict(self.env.context, tracking_disable=True))
+        # Chinese customers speak Chinese where it is loaded (make demo loads it)
+        chinese = env["res.lang"]._get_code("zh_CN")
         partners = env["res.partner"].create(
             [
                 {
                     "name": name,
                     "is_company": True,
-                    "lang": "zh_CN" if any("\u4e00" <= c <= "\u9fff" for c in name) else "en_US",
+                    "lang": (chinese if any("\u4e00" <= c <= "\u9fff" for c in name) else False)
+                    or "en_US",
                 }
                 for name in CUSTOMERS
             ]
@@ -97,11 +103,9 @@ class OrderTrackingDemo(models.AbstractModel):
             }
         )
         warehouse = env["stock.warehouse"].search([("company_id", "=", env.company.id)], limit=1)
-        for product, (_name, _price, qty) in zip(products, GOODS, strict=True):
-            env["stock.quant"]._update_available_quantity(product, warehouse.lot_stock_id, qty)
-        total = sum(count for _code, count, _days in SCENARIOS)
-        done = 0
         now = fields.Datetime.now()
+        self._public_holidays(env, now.year)
+        plays = []
         for target, count, days in SCENARIOS:
             for index in range(count):
                 start = now - timedelta(days=days + index, hours=rng.randint(0, 8))
@@ -115,9 +119,51 @@ class OrderTrackingDemo(models.AbstractModel):
                         (products[(index + k) % len(products)], rng.randint(2, 20))
                         for k in range(rng.randint(1, 3))
                     ]
-                self._play(env, target, partner, lines, start)
-                done += 1
-                _logger.info("order_tracking demo: %s/%s orders (%s)", done, total, target)
+                plays.append((target, partner, lines, start))
+        # enough of every good for every story, whatever the order Odoo
+        # reserves in, and the quantity of GOODS left over: only the pump runs short
+        demand = {}
+        for _target, _partner, lines, _start in plays:
+            for product, quantity in lines:
+                demand[product] = demand.get(product, 0) + quantity
+        for product, (_name, _price, qty) in zip(products, GOODS, strict=True):
+            env["stock.quant"]._update_available_quantity(
+                product, warehouse.lot_stock_id, qty + demand.get(product, 0)
+            )
+        for done, (target, partner, lines, start) in enumerate(plays, start=1):
+            self._play(env, target, partner, lines, start)
+            _logger.info("order_tracking demo: %s/%s orders (%s)", done, len(plays), target)
+
+    @api.model
+    def _public_holidays(self, env, year):
+        """New Year's Day (元旦) and National Day (国庆节, 1-7 October) of the
+        years around ``year`` in the company's working calendar: the SLA clock
+        stops on them."""
+        calendar = env.company.resource_calendar_id
+        tz = pytz.timezone(calendar.tz or "UTC")
+
+        def utc(day):
+            return (
+                tz.localize(datetime.combine(day, time.min))
+                .astimezone(pytz.UTC)
+                .replace(tzinfo=None)
+            )
+
+        leaves = []
+        for y in (year - 1, year, year + 1):
+            for name, first, days in (
+                ("New Year's Day 元旦", date(y, 1, 1), 1),
+                ("National Day 国庆节", date(y, 10, 1), 7),
+            ):
+                leaves.append(
+                    {
+                        "name": name,
+                        "calendar_id": calendar.id,
+                        "date_from": utc(first),
+                        "date_to": utc(first + timedelta(days=days)) - timedelta(seconds=1),
+                    }
+                )
+        env["resource.calendar.leaves"].create(leaves)
 
     @api.model
     def _play(self, env, target, partner, lines, start):
@@ -150,7 +196,7 @@ class OrderTrackingDemo(models.AbstractModel):
                 order.warehouse_id.out_type_id.reservation_method = "at_confirm"
         if target != "ready":
             with at(2):
-                self._pass_inspection(order)
+                self._pass_checkpoints(order)
         if target in ("to_ship", "ready", "inspected", "waiting_stock", "cancelled"):
             if target == "cancelled":
                 with at(20):
@@ -174,16 +220,30 @@ class OrderTrackingDemo(models.AbstractModel):
         return order
 
     @api.model
-    def _pass_inspection(self, order):
-        """Pass the order's manual checkpoint, if it waits at one (demo data
-        may configure a quality inspection)."""
-        if order.tracking_checkpoint_id and order.tracking_checkpoint_id.is_standard is False:
-            order.action_pass_checkpoint(order.tracking_checkpoint_id.code, note="合格 Passed")
+    def _pass_checkpoints(self, order):
+        """Pass every custom checkpoint (demo data sets up a quality
+        inspection) the order waits at now, one after the other: a story goes
+        on whatever the day and hour it is replayed."""
+        for _step in range(10):
+            checkpoint = order.tracking_checkpoint_id
+            if not checkpoint or checkpoint.is_standard:
+                return
+            order.action_pass_checkpoint(checkpoint.code, note="合格 Passed")
             order.mapped("tracking_stage_id")
 
     @api.model
     def _ship(self, order, partial=False):
-        for picking in order.picking_ids.filtered(lambda p: p.state == "assigned"):
+        self._pass_checkpoints(order)
+        pickings = order.picking_ids.filtered(lambda p: p.state == "assigned")
+        if not pickings:
+            raise UserError(
+                self.env._(
+                    "Demo data: %(order)s has nothing ready to ship (it is at “%(node)s”).",
+                    order=order.name,
+                    node=order.tracking_stage_id.name,
+                )
+            )
+        for picking in pickings:
             for move in picking.move_ids:
                 move.quantity = move.product_uom_qty / 2 if partial else move.product_uom_qty
                 move.picked = True
@@ -194,6 +254,7 @@ class OrderTrackingDemo(models.AbstractModel):
 
     @api.model
     def _invoice_and_pay(self, order, pay):
+        self._pass_checkpoints(order)
         invoice = order._create_invoices()
         invoice.action_post()
         order.mapped("tracking_stage_id")

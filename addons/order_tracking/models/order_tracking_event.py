@@ -2,10 +2,11 @@ import hashlib
 import json
 
 from odoo import api, fields, models
+from odoo.api import NOTHING
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from ..tools import clock
+from ..tools import clock, transaction
 
 GENESIS_HASH = "0" * 64
 
@@ -119,10 +120,16 @@ CREATE TRIGGER order_tracking_event_immutable
             last[event.order_id] = event
             if event.from_stage_id != event.to_stage_id:
                 entered[event.order_id] = event
+        cache = self.env.cache
+        order_fields = self.env["sale.order"]._fields
+        journaled = [order_fields[name] for name in transaction.LAST_EVENT_FIELDS]
         for order, event in last.items():
             vals = {"tracking_last_hash": event.hash}
             if order in entered:
                 vals["tracking_last_event_id"] = entered[order].id
+            # what a rollback to a savepoint puts back (tools/transaction.py)
+            before = {field.name: cache.get(order, field, NOTHING) for field in journaled}
+            transaction.record(self.env.cr, order.id, event.id, vals, before)
             order.sudo().write(vals)
         return events
 

@@ -1,9 +1,11 @@
 from collections import defaultdict
 
 from odoo import api, fields, models
+from odoo.api import NOTHING
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
-from ..tools import clock, sla
+from ..tools import clock, sla, transaction
 from .order_tracking_event import GENESIS_HASH
 
 
@@ -52,6 +54,12 @@ class OrderTrackingRecorder(models.AbstractModel):
 
     def _tracking_record_transitions(self, transitions):
         """Write one history event per (order, from_stage, to_stage)."""
+        gone = transaction.gone_orders(self.env.cr)
+        if gone:
+            # orders a savepoint removed, still in Odoo's memory: no history
+            transitions = [t for t in transitions if t[0].id not in gone]
+            if not transitions:
+                return self.env["order.tracking.event"]
         now = clock.now()
         notes = dict(self.env.context.get("tracking_notes") or ())
         forced_source = self.env.context.get("tracking_source")
@@ -97,6 +105,112 @@ class OrderTrackingRecorder(models.AbstractModel):
         events = self.env["order.tracking.event"].sudo().create(vals_list)
         self._tracking_after_transitions(events)
         return events
+
+    @api.model
+    def _tracking_after_savepoint_rollback(self, removed, gone):
+        """A savepoint was rolled back after the events of the journal entries
+        ``removed`` were written (tools/transaction.py); Odoo's cache still
+        holds what the database lost. Add the orders that are gone to
+        ``gone`` (no event will be recorded for them); give every order of the
+        transaction's journal the last-event values of the events that exist,
+        as pending writes (a write pending before the savepoint may have been
+        flushed inside it and undone); recompute the node of the orders whose
+        new node is still to be written, so that its event is recorded again."""
+        cr = self.env.cr
+        cache = self.env.cache
+        Event = self.env["order.tracking.event"]
+        stage_field = self._fields["tracking_stage_id"]
+        candidates = {entry.order_id for entry in removed}
+        candidates.update(self.env.transaction.tocompute.get(stage_field, ()))
+        candidates = [order_id for order_id in candidates if isinstance(order_id, int)]
+        cr.execute(SQL("SELECT id FROM sale_order WHERE id = ANY(%s)", candidates))
+        alive = {row[0] for row in cr.fetchall()}
+        gone.update(set(candidates) - alive)
+        # the values to hold: those of the last event kept, else those the
+        # first event removed replaced
+        targets = {}
+        for entry in transaction.kept_entries(cr):
+            # written before the savepoint: the order was there, and still is
+            alive.add(entry.order_id)
+            targets.setdefault(entry.order_id, {}).update(entry.after)
+        for entry in removed:
+            if entry.order_id in alive and entry.order_id not in targets:
+                targets[entry.order_id] = dict(entry.before)
+        unknown = [
+            order_id
+            for order_id, values in targets.items()
+            if any(values.get(name, NOTHING) is NOTHING for name in transaction.LAST_EVENT_FIELDS)
+        ]
+        if unknown:
+            cr.execute(
+                SQL(
+                    "SELECT id, tracking_last_event_id, tracking_last_hash"
+                    "  FROM sale_order WHERE id = ANY(%s)",
+                    unknown,
+                )
+            )
+            for order_id, event_id, last_hash in cr.fetchall():
+                values = targets[order_id]
+                for name, value in zip(
+                    transaction.LAST_EVENT_FIELDS, (event_id, last_hash), strict=True
+                ):
+                    if values.get(name, NOTHING) is NOTHING:
+                        values[name] = value
+        orders = self.browse([order_id for order_id in targets if order_id in alive])
+        for order in orders:
+            for name, value in targets[order.id].items():
+                if value is not NOTHING:
+                    cache.set(order, self._fields[name], value, dirty=True)
+        for field in self._fields.values():
+            if (
+                field.store
+                and field.related
+                and field.related.startswith("tracking_last_event_id.")
+            ):
+                self.env.add_to_compute(field, orders)
+        self._tracking_forget_removed_stages()
+        touched = self.browse({entry.order_id for entry in removed} & alive)
+        self.env.add_to_compute(stage_field, touched & cache.get_dirty_records(self, stage_field))
+        cache.invalidate([(self._fields["tracking_event_ids"], touched.ids)])
+        Event.browse([entry.event_id for entry in removed]).invalidate_recordset(flush=False)
+
+    @api.model
+    def _tracking_forget_removed_stages(self):
+        """After a savepoint rolled back: nodes it created (demo data sets one
+        up) are gone, orders in memory may still name them. A node to be
+        written is computed again, one already written (and undone) is read
+        again; the workers' cache of the company's nodes is cleared."""
+        cache = self.env.cache
+        stage_fields = [
+            field
+            for field in self._fields.values()
+            if field.type == "many2one"
+            and field.comodel_name == "order.tracking.stage"
+            and field.store
+            and field.compute
+        ]
+        named = {}
+        for field in stage_fields:
+            orders = cache.get_records(self, field)
+            for order, value in zip(orders, cache.get_values(orders, field), strict=True):
+                if value:
+                    named.setdefault(value, []).append((field, order.id))
+        if not named:
+            return
+        self.env.cr.execute(
+            SQL("SELECT id FROM order_tracking_stage WHERE id = ANY(%s)", list(named))
+        )
+        missing = set(named) - {row[0] for row in self.env.cr.fetchall()}
+        if not missing:
+            return
+        self.env.registry.clear_cache()
+        for stage_id in missing:
+            for field, order_id in named[stage_id]:
+                order = self.browse(order_id)
+                if order in cache.get_dirty_records(self, field):
+                    self.env.add_to_compute(field, order)
+                else:
+                    cache.invalidate([(field, [order_id])])
 
     @api.model
     def _tracking_work_hours(self, calendars, starts, end):

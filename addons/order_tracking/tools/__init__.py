@@ -2,3 +2,4 @@ from . import clock
 from . import engine
 from . import sla
 from . import history
+from . import transaction
