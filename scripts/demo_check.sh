@@ -44,7 +44,9 @@ run_one() {  # run_one NAME [FAKETIME]
     clock=(env LD_PRELOAD="$faketime_lib" FAKETIME="@$when" FAKETIME_DONT_FAKE_MONOTONIC=1)
   fi
   drop_db "$db"
-  say "Demo check ($name${when:+, Odoo's clock at $when UTC}): installing $modules with demo data into $db; log: ${log#"$REPO_ROOT"/}"
+  local at=""
+  [ -z "$when" ] || at=", the Odoo process's clock at $when UTC"
+  say "Demo check ($name$at): installing $modules with demo data into $db; log: ${log#"$REPO_ROOT"/}"
   rm -f "$log"
   if ! "${clock[@]}" bash scripts/odoo.sh -d "$db" -i "$modules" --load-language=en_US,zh_CN \
        --stop-after-init --no-http --logfile="$log"; then

@@ -27,7 +27,19 @@ SIGNATURE = (
 REL1_MINIMUM = {"confirmation": 15, "decisions": 16, "history": 5, "reads": 9}
 
 
-class Rel1Case(ApprovalCase, HttpCase):
+class XmlRpcMixin:
+    """``call(user, model, method, *args, **kwargs)``: execute_kw over real
+    XML-RPC as a user made by ``new_test_user`` (its password); needs
+    ``cls.db`` and an HttpCase."""
+
+    def call(self, user, model, method, *args, **kwargs):
+        password = user.login + "x" * (8 - len(user.login))  # new_test_user's
+        return self.xmlrpc_object.execute_kw(
+            self.db, user.id, password, model, method, list(args), kwargs
+        )
+
+
+class Rel1Case(XmlRpcMixin, ApprovalCase, HttpCase):
     """A pending order, a half co-signed one, their history and an alert, a
     portal buyer, another customer's order and another company's manager:
     everything the REL-1 tables try to get around."""
@@ -94,12 +106,6 @@ class Rel1Case(ApprovalCase, HttpCase):
         cls.env.flush_all()
 
     # -- helpers ------------------------------------------------------------
-
-    def call(self, user, model, method, *args, **kwargs):
-        password = user.login + "x" * (8 - len(user.login))  # new_test_user's
-        return self.xmlrpc_object.execute_kw(
-            self.db, user.id, password, model, method, list(args), kwargs
-        )
 
     def snapshot(self):
         """What no refused attempt may change."""

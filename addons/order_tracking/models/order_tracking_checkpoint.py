@@ -36,10 +36,14 @@ class OrderTrackingCheckpoint(models.AbstractModel):
             stage = order._tracking_holding_checkpoints(fact)[:1]
             if not stage:
                 continue
-            if stage.group_id:
+            if stage.group_id and stage.manager_override:
                 who = self.env._(
                     "Members of “%(group)s” or an Order Tracking manager can pass it.",
                     group=stage.group_id.display_name,
+                )
+            elif stage.group_id:
+                who = self.env._(
+                    "Members of “%(group)s” can pass it.", group=stage.group_id.display_name
                 )
             else:
                 who = self.env._("Any Order Tracking user can pass it.")
@@ -61,20 +65,36 @@ class OrderTrackingCheckpoint(models.AbstractModel):
                 )
             raise UserError(message)
 
+    def _tracking_is_override(self, stage):
+        """Whether the current user passes ``stage`` as a manager overriding
+        its department (allowed only where the node says so)."""
+        user = self.env.user
+        return bool(
+            stage.group_id
+            and not self.env.su
+            and stage.group_id not in user.groups_id
+            and stage.manager_override
+            and user.has_group("order_tracking.order_tracking_group_manager")
+        )
+
     def _tracking_check_checkpoint(self, stage):
-        """Raise unless the current user may pass ``stage`` on this order now."""
+        """Raise unless the current user may pass ``stage`` on this order now:
+        its department decides (the server's own code too); an Order Tracking
+        manager only where the node allows an override."""
         self.ensure_one()
         user = self.env.user
-        if not user.has_group("order_tracking.order_tracking_group_user"):
+        if not self.env.su and not user.has_group("order_tracking.order_tracking_group_user"):
             raise AccessError(
                 self.env._(
                     "Only Order Tracking users may pass the checkpoint “%(node)s”.",
                     node=stage.name,
                 )
             )
-        if stage.group_id and not (
-            stage.group_id in user.groups_id
-            or user.has_group("order_tracking.order_tracking_group_manager")
+        if (
+            stage.group_id
+            and not self.env.su
+            and stage.group_id not in user.groups_id
+            and not self._tracking_is_override(stage)
         ):
             raise AccessError(
                 self.env._(
@@ -132,12 +152,21 @@ class OrderTrackingCheckpoint(models.AbstractModel):
             order._tracking_check_checkpoint(stage)
             orders_by_stage.setdefault(stage, self.browse())
             orders_by_stage[stage] |= order
+        notes = {}
         for stage, orders in orders_by_stage.items():
             orders.sudo().write({"tracking_passed_stage_ids": [fields.Command.link(stage.id)]})
-        self._tracking_sync(
-            notes={order.id: note for order in self if note},
-            source=None,
-        )
+            override = self._tracking_is_override(stage)
+            for order in orders:
+                text = note or ""
+                if override:
+                    text = self.env._(
+                        "Passed by a manager, overriding “%(group)s”. %(note)s",
+                        group=stage.group_id.display_name,
+                        note=text,
+                    ).strip()
+                if text:
+                    notes[order.id] = text
+        self._tracking_sync(notes=notes)
         return True
 
     def action_pass_current_checkpoint(self):

@@ -2,7 +2,6 @@ import hashlib
 import json
 
 from odoo import api, fields, models
-from odoo.api import NOTHING
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
@@ -98,12 +97,15 @@ CREATE TRIGGER order_tracking_event_immutable
             )
         )
 
-    @api.depends("source_model")
+    @api.depends("source_model", "from_code")
     def _compute_source_label(self):
         for event in self:
-            event.source_label = SOURCE_LABELS.get(event.source_model) or (
-                "manual" if event.source_model else ""
-            )
+            if event.source_model == "sale.order" and not event.from_code:
+                event.source_label = ""  # the order's creation: the order itself
+            else:
+                event.source_label = SOURCE_LABELS.get(event.source_model) or (
+                    "manual" if event.source_model else ""
+                )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -128,7 +130,9 @@ CREATE TRIGGER order_tracking_event_immutable
             if order in entered:
                 vals["tracking_last_event_id"] = entered[order].id
             # what a rollback to a savepoint puts back (tools/transaction.py)
-            before = {field.name: cache.get(order, field, NOTHING) for field in journaled}
+            before = {
+                field.name: cache.get(order, field, transaction.UNKNOWN) for field in journaled
+            }
             transaction.record(self.env.cr, order.id, event.id, vals, before)
             order.sudo().write(vals)
         return events

@@ -26,10 +26,12 @@ class OrderTrackingPromiseLedger(models.AbstractModel):
         return self.commitment_date or self.expected_date
 
     def _tracking_record_initial_promises(self):
-        # an order confirmed again after a cancel keeps its original promise;
-        # one first confirmed without any date (no line) gets its first
-        # dated promise as the original when confirmed again
-        orders = self.filtered(lambda o: not o.tracking_promise_original)
+        """The promise made at confirmation. An order confirmed again after a
+        cancel keeps its original promise; the date promised at the new
+        confirmation, when it differs, is a re-promise (the customer holds
+        that date now). One first confirmed without any date (no line) gets
+        its first dated promise as the original when confirmed again."""
+        first = self.filtered(lambda o: not o.tracking_promise_original)
         self._tracking_append_promises(
             [
                 {
@@ -39,8 +41,13 @@ class OrderTrackingPromiseLedger(models.AbstractModel):
                     "kind": "initial",
                     "user_id": self.env.uid,
                 }
-                for order in orders
+                for order in first
             ]
+        )
+        again = self - first
+        again._tracking_record_repromises(
+            {order.id: order.tracking_promise_latest for order in again},
+            self.env._("Confirmed again."),
         )
 
     def _tracking_record_initial_promises_backfill(self):

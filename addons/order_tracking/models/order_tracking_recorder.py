@@ -1,11 +1,10 @@
 from collections import defaultdict
 
 from odoo import api, fields, models
-from odoo.api import NOTHING
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from ..tools import clock, sla, transaction
+from ..tools import clock, engine, history, sla, transaction
 from .order_tracking_event import GENESIS_HASH
 
 
@@ -52,6 +51,31 @@ class OrderTrackingRecorder(models.AbstractModel):
                 return invoice._name, invoice.id, invoice.name
         return self._name, self.id, self.name
 
+    def _tracking_moving_code(self, previous, stage):
+        """The node whose fact moved the order from ``previous`` into
+        ``stage``: the first node after ``previous`` that applies to the order
+        (a payment that takes an invoiced order to Done moved it through
+        Paid: the payment is the event's source; a sign-off that takes a
+        prepaid order to Done moved it through Delivered)."""
+        self.ensure_one()
+        code = self._tracking_code_of(stage)
+        stages = self.env["order.tracking.stage"]._get_company_stages(self.company_id)
+        ids = stages.ids
+        if not previous or previous.id not in ids or stage.id not in ids:
+            return code
+        start, end = ids.index(previous.id), ids.index(stage.id)
+        if end <= start + 1:
+            return code
+        passed = stages[start + 1 : end + 1]
+        specs = self._tracking_stage_specs(passed)
+        milestones = self._tracking_milestones()
+        for node in passed:
+            node_code = specs[node.id][0]
+            kind, milestone = milestones.get(node_code, (engine.PROGRESS, lambda o: True))
+            if kind == engine.PROGRESS and milestone(self) is not None:
+                return node_code
+        return code
+
     def _tracking_record_transitions(self, transitions):
         """Write one history event per (order, from_stage, to_stage)."""
         gone = transaction.gone_orders(self.env.cr)
@@ -61,8 +85,6 @@ class OrderTrackingRecorder(models.AbstractModel):
             if not transitions:
                 return self.env["order.tracking.event"]
         now = clock.now()
-        notes = dict(self.env.context.get("tracking_notes") or ())
-        forced_source = self.env.context.get("tracking_source")
         calendars = {order.id: order._tracking_calendar() for order, _prev, _stage in transitions}
         # the node's clock: when the order entered its node, on its own row
         # (events that leave the node unchanged do not move it)
@@ -79,7 +101,10 @@ class OrderTrackingRecorder(models.AbstractModel):
             key = (calendar.id, sla_hours)
             if key not in deadlines:
                 deadlines[key] = sla.deadline(calendar, now, sla_hours)
-            source = forced_source or order._tracking_event_source(code)
+            note, forced_source = history.recorded_note_and_source(order.id)
+            source = forced_source or order._tracking_event_source(
+                order._tracking_moving_code(previous, stage)
+            )
             vals_list.append(
                 {
                     "order_id": order.id,
@@ -93,7 +118,7 @@ class OrderTrackingRecorder(models.AbstractModel):
                     "source_model": source[0],
                     "source_id": source[1],
                     "source_name": source[2],
-                    "note": notes.get(order.id) or False,
+                    "note": note or False,
                     "hours_in_previous": sla.wall_hours(entered, now),
                     "work_hours_in_previous": work_hours[order.id],
                     "deadline": deadlines[key],
@@ -139,7 +164,10 @@ class OrderTrackingRecorder(models.AbstractModel):
         unknown = [
             order_id
             for order_id, values in targets.items()
-            if any(values.get(name, NOTHING) is NOTHING for name in transaction.LAST_EVENT_FIELDS)
+            if any(
+                values.get(name, transaction.UNKNOWN) is transaction.UNKNOWN
+                for name in transaction.LAST_EVENT_FIELDS
+            )
         ]
         if unknown:
             cr.execute(
@@ -154,12 +182,12 @@ class OrderTrackingRecorder(models.AbstractModel):
                 for name, value in zip(
                     transaction.LAST_EVENT_FIELDS, (event_id, last_hash), strict=True
                 ):
-                    if values.get(name, NOTHING) is NOTHING:
+                    if values.get(name, transaction.UNKNOWN) is transaction.UNKNOWN:
                         values[name] = value
         orders = self.browse([order_id for order_id in targets if order_id in alive])
         for order in orders:
             for name, value in targets[order.id].items():
-                if value is not NOTHING:
+                if value is not transaction.UNKNOWN:
                     cache.set(order, self._fields[name], value, dirty=True)
         for field in self._fields.values():
             if (
@@ -242,11 +270,10 @@ class OrderTrackingRecorder(models.AbstractModel):
         )
 
     def _tracking_sync(self, notes=None, source=None):
-        """Recompute the node now, so that the event carries ``notes``."""
-        ctx = {"tracking_notes": tuple((notes or {}).items())}
-        if source:
-            ctx["tracking_source"] = source
-        self.with_context(**ctx).env.flush_all()
+        """Recompute the node now, so that the event carries ``notes`` (and
+        ``source``: (model, id, name) of the document that caused it)."""
+        with history.recording(self.ids, notes, source):
+            self.env.flush_all()
 
     # -- reading --
 

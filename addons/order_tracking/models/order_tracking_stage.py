@@ -83,6 +83,12 @@ class OrderTrackingStage(models.Model):
         help="Users of this group are responsible for orders in this node "
         "and may pass it when it is a manual checkpoint.",
     )
+    manager_override = fields.Boolean(
+        string="Managers May Override",
+        help="Order Tracking managers outside the responsible department may pass "
+        "this checkpoint too; each such pass is recorded as an override. Off: only "
+        "the department decides.",
+    )
     notify_customer = fields.Boolean(
         help="Send the e-mail template to the customer when an order enters this node."
     )

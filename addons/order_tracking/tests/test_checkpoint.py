@@ -109,6 +109,38 @@ class TestCheckpoint(OrderTrackingCase):
         order.with_user(self.salesman).action_pass_checkpoint("quality_check")
         self.assertEqual(order.tracking_stage_code, "ready")
 
+    def test_a_manager_passes_only_where_the_node_allows_an_override(self):
+        """The department that owns a checkpoint decides: a sales manager (an
+        Order Tracking manager) outside it is refused, unless the node allows
+        an override — then the pass is recorded as one."""
+        manager = new_test_user(
+            self.env,
+            login="ot_sales_manager",
+            groups="sales_team.group_sale_manager",
+            name="Sun Li 孙丽",
+        )
+        self.assertTrue(manager.has_group("order_tracking.order_tracking_group_manager"))
+        order = self.create_order([(self.product, 2)])
+        order.action_confirm()
+        events = self.last_event(order).order_id.tracking_event_ids
+        with self.assertRaisesRegex(AccessError, "Only members of"):
+            order.with_user(manager).action_pass_checkpoint("quality_check")
+        self.assertEqual(order.tracking_stage_code, "quality_check")
+        self.assertEqual(order.tracking_event_ids, events)
+        self.inspection.manager_override = True
+        order.with_user(manager).action_pass_checkpoint("quality_check", note="urgent 加急")
+        event = self.last_event(order)
+        self.assertEqual(event.to_code, "ready")
+        self.assertEqual(event.user_id, manager)
+        self.assertIn("overriding", event.note)
+        self.assertIn("Quality 质检", event.note)
+        self.assertIn("urgent 加急", event.note)
+        # the department's own pass is no override
+        other = self.create_order([(self.product, 1)])
+        other.action_confirm()
+        other.with_user(self.inspector).action_pass_checkpoint("quality_check")
+        self.assertFalse(self.last_event(other).note)
+
     def test_holding_checkpoint_refuses_the_delivery_until_passed(self):
         self.inspection.hold_fact = "delivery"
         order = self.create_order([(self.product, 2)])

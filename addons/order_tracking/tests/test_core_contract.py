@@ -5,6 +5,7 @@ underneath us (a private method's parameters, the core flow that calls it, a
 value we compare against), before a customer finds out. Run on every build of
 the test matrix (docs/deployment.md)."""
 
+import inspect
 from datetime import date, datetime
 
 import polib
@@ -198,3 +199,33 @@ class TestCoreContract(CoreContractMixin, OrderTrackingCase):
             chinese = str(template.with_context(lang="zh_CN").body_html)
             self.assertIn("尊敬的", chinese)
             self.assertIn("谢谢！", chinese)
+
+    def test_savepoints_and_the_cache_the_journal_relies_on(self):
+        """tools/transaction.py wraps ``Savepoint.__init__(cr)`` and
+        ``Savepoint.rollback()`` (``_FlushingSavepoint`` clears the cache, then
+        calls the latter), and repairs the cache with ``Cache.get / set /
+        get_records / get_values / get_dirty_records / invalidate`` and the
+        transaction's ``tocompute``."""
+        from odoo import api, sql_db
+
+        self.assertTrue(getattr(sql_db.Savepoint, "_order_tracking_wrapped", False))
+        self.assertEqual(
+            list(inspect.signature(sql_db.Savepoint.__init__).parameters), ["self", "cr"]
+        )
+        self.assertTrue(issubclass(sql_db._FlushingSavepoint, sql_db.Savepoint))
+        source = inspect.getsource(sql_db._FlushingSavepoint.rollback)
+        self.assertIn("clear()", source)
+        self.assertIn("super().rollback()", source)
+        self.assertIsInstance(self.env.cr.savepoint(flush=False), sql_db.Savepoint)
+        expected = {
+            "get": ["self", "record", "field", "default"],
+            "set": ["self", "record", "field", "value", "dirty", "check_dirty"],
+            "get_records": ["self", "model", "field", "all_contexts"],
+            "get_values": ["self", "records", "field"],
+            "get_dirty_records": ["self", "model", "field"],
+            "invalidate": ["self", "spec"],
+        }
+        for name, parameters in expected.items():
+            signature = inspect.signature(getattr(api.Cache, name))
+            self.assertEqual(list(signature.parameters), parameters, name)
+        self.assertIsInstance(self.env.transaction.tocompute, dict)

@@ -30,16 +30,26 @@ class TestPromiseAndNotification(OrderTrackingCase):
         self.assertEqual(len(order.tracking_promise_ids), 2)
 
     def test_confirmed_again_after_a_cancel_keeps_the_original_promise(self):
+        """TRK-12: the original promise stays; the date promised at the new
+        confirmation is the latest, a re-promise in the ledger."""
         order = self.create_order([(self.product, 1)], commitment_date=datetime(2037, 12, 1, 8, 0))
         order.action_confirm()
         order._action_cancel()
         order.action_draft()
         order.commitment_date = datetime(2037, 12, 9, 8, 0)  # a quotation: no ledger entry
-        order.action_confirm()
         self.assertEqual(order.tracking_promise_ids.mapped("kind"), ["initial"])
+        order.action_confirm()
+        self.assertEqual(order.tracking_promise_ids.mapped("kind"), ["initial", "repromise"])
         self.assertEqual(order.tracking_promise_original, datetime(2037, 12, 1, 8, 0))
-        # the ledger's snapshot on the order is the order's, not a default
-        self.assertEqual(order.tracking_promise_latest, datetime(2037, 12, 1, 8, 0))
+        self.assertEqual(order.tracking_promise_latest, datetime(2037, 12, 9, 8, 0))
+        repromise = order.tracking_promise_ids.sorted("id")[-1]
+        self.assertEqual(repromise.previous_date, datetime(2037, 12, 1, 8, 0))
+        self.assertEqual(repromise.reason, "Confirmed again.")
+        # confirmed again for the same date: nothing new to record
+        order._action_cancel()
+        order.action_draft()
+        order.action_confirm()
+        self.assertEqual(len(order.tracking_promise_ids), 2)
 
     def test_shipped_notifies_the_customer_with_the_delivery_reference(self):
         order = self.create_order([(self.product, 1)])

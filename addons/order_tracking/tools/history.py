@@ -50,3 +50,30 @@ def suppressed():
         yield
     finally:
         _suppressed.reset(token)
+
+
+# What the operation being recorded says of its events (the notes typed with a
+# sign-off, the change request that caused them): set by our own code around
+# its flush, never a context key — a caller could send one with any request.
+_recording = ContextVar("order_tracking_history_recording", default=None)
+
+
+@contextmanager
+def recording(order_ids, notes=None, source=None):
+    """Events of the orders ``order_ids`` written meanwhile carry ``notes``
+    ({order id: text}) and, when given, ``source`` ((model, id, name))
+    instead of the document found; other orders' events are left alone."""
+    token = _recording.set((frozenset(order_ids), dict(notes or {}), source))
+    try:
+        yield
+    finally:
+        _recording.reset(token)
+
+
+def recorded_note_and_source(order_id):
+    """(note or None, source or None) the operation being recorded gives the
+    event of order ``order_id``."""
+    current = _recording.get()
+    if not current or order_id not in current[0]:
+        return None, None
+    return current[1].get(order_id), current[2]

@@ -31,9 +31,11 @@ from odoo import SUPERUSER_ID, api, sql_db
 
 # the order's fields that name its last event (written by order.tracking.event)
 LAST_EVENT_FIELDS = ("tracking_last_event_id", "tracking_last_hash")
+# a value that was not in the cache (odoo.api.NOTHING would make Cache.get raise)
+UNKNOWN = object()
 
 # ``after``: the values the event wrote on the order; ``before``: the cached
-# values it replaced (``odoo.api.NOTHING`` where none was cached)
+# values it replaced (``UNKNOWN`` where none was cached)
 Entry = namedtuple("Entry", "seq order_id event_id after before")
 
 # cursor -> _Journal of its current transaction
@@ -66,7 +68,7 @@ def _journal(cr):
 def record(cr, order_id, event_id, after, before):
     """Journal one event written for ``order_id``: ``after`` {field name:
     value} as it writes them on the order, ``before`` the cached values it
-    replaces ({field name: value or ``odoo.api.NOTHING``})."""
+    replaces ({field name: value or ``UNKNOWN``})."""
     journal = _journal(cr)
     journal.seq += 1
     journal.entries.append(Entry(journal.seq, order_id, event_id, after, before))
@@ -85,11 +87,15 @@ def kept_entries(cr):
 
 
 def _mark(cr):
+    if not isinstance(cr, sql_db.BaseCursor):
+        return 0
     journal = _journals.get(cr)
     return journal.seq if journal else 0
 
 
 def _rolled_back(cr, mark, flushing):
+    if not isinstance(cr, sql_db.BaseCursor):
+        return  # a savepoint on a driver cursor (Odoo's test cursors make them)
     journal = _journals.get(cr)
     removed = []
     if journal is not None:

@@ -1,0 +1,132 @@
+"""SEC-2: nothing an RPC caller sends can choose what the history says. Every
+context key the add-ons read (docs/architecture.md lists them) is sent with
+forged values over real XML-RPC to the public methods that write history; the
+events record the true source, note, user and time, and every chain verifies."""
+
+from datetime import timedelta
+
+from odoo import fields
+from odoo.tests import HttpCase, get_db_name, new_test_user, tagged
+
+from odoo.addons.order_tracking.tests.common import OrderTrackingCase
+
+from .rel_common import XmlRpcMixin
+
+FORGED = {
+    "tracking_source": ["account.payment", 4242, "PAY/FORGED/0001"],
+    "tracking_notes": [[1, "forged note"], [2, "forged note"]],
+    "module": "order_tracking",
+    "tracking_calendar_cache": True,
+    "approval_closing_activities": True,
+    "approval_skip_ids": [1, 2, 3],
+    "approval_checked": [1, 2, 3],
+    "approval_gather_subscriptions": [],
+    "cron_id": 1,
+}
+
+
+@tagged("post_install", "-at_install")
+class TestSec2ForgedContext(XmlRpcMixin, OrderTrackingCase, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.db = get_db_name()
+        cls.seller = new_test_user(
+            cls.env,
+            login="sec2_seller",
+            groups="sales_team.group_sale_salesman,stock.group_stock_user",
+            name="Seller 销售",
+        )
+        cls.set_stock(cls.product, 100)
+        cls.inspection = cls.env["order.tracking.stage"].create(
+            {
+                "name": "Inspection 检验",
+                "code": "sec2_inspection",
+                "sequence": 55,
+                "trigger_mode": "manual",
+                "hold_fact": "delivery",
+            }
+        )
+        cls.env.flush_all()
+
+    def call_as_seller(self, model, method, *args, context=None, **kwargs):
+        if context is not None:
+            kwargs["context"] = context
+        return self.call(self.seller, model, method, *args, **kwargs)
+
+    def new_order(self):
+        order = self.create_order([(self.product, 2)], user_id=self.seller.id)
+        self.env.flush_all()
+        return order
+
+    def assert_true_event(self, order, code, source_model, note=None, since=None):
+        self.env.invalidate_all()
+        event = order.tracking_event_ids.sorted("id")[-1]
+        self.assertEqual(event.to_code, code)
+        self.assertEqual(event.source_model, source_model, f"{code}: forged source")
+        self.assertNotEqual(event.source_name, "PAY/FORGED/0001")
+        self.assertEqual(event.note or None, note, f"{code}: forged note")
+        self.assertEqual(event.user_id, self.seller)
+        if since:
+            self.assertGreaterEqual(event.date, since)
+            self.assertLessEqual(event.date, fields.Datetime.now() + timedelta(minutes=1))
+        self.assertTrue(order.verify_tracking_history()[0]["ok"])
+        return event
+
+    def test_forged_context_on_every_history_writing_method(self):
+        since = fields.Datetime.now() - timedelta(seconds=5)
+        rows = 0
+        # create: the creation event is the order's own
+        order_id = self.call_as_seller(
+            "sale.order",
+            "create",
+            {
+                "partner_id": self.customer.id,
+                "user_id": self.seller.id,
+                "order_line": [[0, 0, {"product_id": self.product.id, "product_uom_qty": 2}]],
+            },
+            context=FORGED,
+        )
+        order = self.env["sale.order"].browse(order_id)
+        self.assert_true_event(order, "draft", "sale.order", since=since)
+        rows += 1
+        # confirm: the order waits at the inspection (a checkpoint: the order's own)
+        self.call_as_seller("sale.order", "action_confirm", [order_id], context=FORGED)
+        self.assert_true_event(order, "sec2_inspection", "sale.order", since=since)
+        rows += 1
+        # pass the checkpoint: the note given, the delivery as source, not the forged ones
+        self.call_as_seller(
+            "sale.order",
+            "action_pass_checkpoint",
+            [order_id],
+            "sec2_inspection",
+            note="passed 合格",
+            context=FORGED,
+        )
+        self.assert_true_event(order, "ready", "stock.picking", note="passed 合格", since=since)
+        rows += 1
+        # ship (warehouse user too), then sign-off with a note
+        self.ship_all(order.with_user(self.seller))
+        self.call_as_seller(
+            "sale.order", "action_confirm_receipt", [order_id], note="OK 收到", context=FORGED
+        )
+        self.assert_true_event(order, "delivered", "sale.order", note="OK 收到", since=since)
+        rows += 1
+        # write: a new promise date recorded with its true author and time
+        self.call_as_seller(
+            "sale.order",
+            "write",
+            [order_id],
+            {"commitment_date": fields.Datetime.to_string(since + timedelta(days=9))},
+            context=FORGED,
+        )
+        promise = order.tracking_promise_ids.sorted("id")[-1]
+        self.assertEqual(promise.create_uid, self.seller)
+        rows += 1
+        # each forged key alone, on a new order's confirmation
+        for key, value in FORGED.items():
+            other = self.new_order()
+            self.call_as_seller("sale.order", "action_confirm", other.ids, context={key: value})
+            self.assert_true_event(other, "sec2_inspection", "sale.order", since=since)
+            rows += 1
+        self.assertEqual(rows, 5 + len(FORGED))
