@@ -8,6 +8,7 @@ from datetime import timedelta
 from odoo import fields
 from odoo.tests import HttpCase, get_db_name, new_test_user, tagged
 
+from odoo.addons.order_approval_rules.tests.common import ApprovalCase
 from odoo.addons.order_tracking.tests.common import OrderTrackingCase
 
 from .rel_common import XmlRpcMixin
@@ -49,9 +50,7 @@ class TestSec2ForgedContext(XmlRpcMixin, OrderTrackingCase, HttpCase):
         )
         cls.env.flush_all()
 
-    def call_as_seller(self, model, method, *args, context=None, **kwargs):
-        if context is not None:
-            kwargs["context"] = context
+    def call_as_seller(self, model, method, *args, **kwargs):
         return self.call(self.seller, model, method, *args, **kwargs)
 
     def new_order(self):
@@ -90,9 +89,9 @@ class TestSec2ForgedContext(XmlRpcMixin, OrderTrackingCase, HttpCase):
         order = self.env["sale.order"].browse(order_id)
         self.assert_true_event(order, "draft", "sale.order", since=since)
         rows += 1
-        # confirm: the order waits at the inspection (a checkpoint: the order's own)
+        # confirm: the order waits at the inspection; the confirmation's delivery moved it
         self.call_as_seller("sale.order", "action_confirm", [order_id], context=FORGED)
-        self.assert_true_event(order, "sec2_inspection", "sale.order", since=since)
+        self.assert_true_event(order, "sec2_inspection", "stock.picking", since=since)
         rows += 1
         # pass the checkpoint: the note given, the delivery as source, not the forged ones
         self.call_as_seller(
@@ -127,6 +126,106 @@ class TestSec2ForgedContext(XmlRpcMixin, OrderTrackingCase, HttpCase):
         for key, value in FORGED.items():
             other = self.new_order()
             self.call_as_seller("sale.order", "action_confirm", other.ids, context={key: value})
-            self.assert_true_event(other, "sec2_inspection", "sale.order", since=since)
+            self.assert_true_event(other, "sec2_inspection", "stock.picking", since=since)
             rows += 1
         self.assertEqual(rows, 5 + len(FORGED))
+
+
+@tagged("post_install", "-at_install")
+class TestSec2ForgedDecisions(XmlRpcMixin, ApprovalCase, HttpCase):
+    """The same forged context on the decisions: approve, reject, a change
+    request applied, an alert acknowledged and resolved. Each records its true
+    author, time and source."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.db = get_db_name()
+        cls.rule = cls.create_rule("From 10,000 → director", min_amount=10000)
+        cls.supervisor = new_test_user(
+            cls.env,
+            login="sec2_supervisor",
+            groups="sales_team.group_sale_salesman_all_leads,"
+            "order_tracking.order_tracking_group_supervisor,stock.group_stock_user",
+            name="Supervisor 主管",
+        )
+        cls.set_stock(cls.product, 100)
+
+    def forged(self, user, model, method, *args, **kwargs):
+        return self.call(user, model, method, *args, context=FORGED, **kwargs)
+
+    def assert_decision_event(self, order, user, since):
+        self.env.invalidate_all()
+        event = order.tracking_event_ids.sorted("id")[-1]
+        self.assertEqual(event.to_code, order.tracking_stage_code)
+        self.assertEqual(event.user_id, user)
+        self.assertNotEqual(event.source_model, "account.payment")
+        self.assertGreaterEqual(event.date, since)
+        self.assertNotEqual(event.source_name, "PAY/FORGED/0001")
+        self.assertTrue(order.verify_tracking_history()[0]["ok"])
+        return event
+
+    def test_forged_context_on_decisions(self):
+        since = fields.Datetime.now() - timedelta(seconds=5)
+        approved = self.submit(self.quote(20000))
+        rejected = self.submit(self.quote(30000))
+        self.env.flush_all()
+        self.forged(self.director, "sale.order", "action_approve", approved.ids, comment="OK")
+        self.assert_decision_event(approved, self.director, since)
+        decision = approved.approval_request_ids.decision_ids.sorted("id")[-1]
+        self.assertEqual((decision.user_id, decision.decision), (self.director, "approve"))
+        self.forged(self.director, "sale.order", "action_reject", rejected.ids, reason="太贵")
+        self.env.invalidate_all()
+        self.assertEqual(rejected.approval_state, "rejected")
+        decision = rejected.approval_request_ids.decision_ids.sorted("id")[-1]
+        self.assertEqual((decision.user_id, decision.decision), (self.director, "reject"))
+        self.assertTrue(rejected.verify_tracking_history()[0]["ok"])
+        # a change request applied: its own source and reason, not the forged ones
+        order = self.create_order([(self.product, 2)], user_id=self.supervisor.id)
+        order.action_confirm()
+        self.env.flush_all()
+        request = self.env["order.change.request"].create(
+            {
+                "order_id": order.id,
+                "change_type": "date",
+                "reason": "Customer asked 客户要求",
+                "new_commitment_date": fields.Datetime.to_string(since + timedelta(days=20)),
+            }
+        )
+        self.env.flush_all()
+        self.forged(self.supervisor, "order.change.request", "action_apply", request.ids)
+        self.env.invalidate_all()
+        self.assertEqual(request.state, "applied")
+        self.assertEqual(
+            (request.event_id.source_model, request.event_id.source_id),
+            ("order.change.request", request.id),
+        )
+        self.assertEqual(request.event_id.note, "Customer asked 客户要求")
+        self.assertEqual(request.event_id.user_id, self.supervisor)
+        # an alert acknowledged and resolved: by whom and when, truly
+        rule = self.env["order.alert.rule"].create(
+            {
+                "name": "SEC-2 ready",
+                "kind": "stage_sla",
+                "stage_id": self.stage("ready").id,
+                "hours": 1,
+                "responsible_type": "salesperson",
+            }
+        )
+        alert = self.env["order.alert"].create(
+            {
+                "rule_id": rule.id,
+                "order_id": order.id,
+                "company_id": order.company_id.id,
+                "stage_entry_key": f"event:{order.tracking_event_ids[-1:].id}",
+                "state": "open",
+            }
+        )
+        self.env.flush_all()
+        self.forged(self.supervisor, "order.alert", "action_acknowledge", alert.ids)
+        self.forged(self.supervisor, "order.alert", "action_resolve", alert.ids, note="done")
+        self.env.invalidate_all()
+        self.assertEqual(alert.acknowledged_by, self.supervisor)
+        self.assertGreaterEqual(alert.acknowledged_at, since)
+        self.assertEqual(alert.state, "resolved")
+        self.assertTrue(order.verify_tracking_history()[0]["ok"])

@@ -85,9 +85,16 @@ def _milestone_dates(order, chatter):
     if done and (order.tracking_fulfilment == "partial" or len(done) > 1):
         first = done[0]
         facts.append((first.date_done, "partially_shipped", (first._name, first.id, first.name)))
-    if done and order.tracking_fulfilment == "shipped":
+    if done and order.tracking_fulfilment in ("shipped", "returned"):
         last = done[-1]
         facts.append((last.date_done, "shipped", (last._name, last.id, last.name)))
+    if order.tracking_fulfilment == "returned":
+        returns = order.picking_ids.filtered(
+            lambda p: p.state == "done" and p.location_id.usage == "customer"
+        ).sorted(lambda p: (p.date_done, p.id))
+        if returns:
+            last = returns[-1]
+            facts.append((last.date_done, "returned", (last._name, last.id, last.name)))
     invoices = order._tracking_customer_invoices().filtered(lambda m: m.state == "posted")
     invoiced_at = None
     if invoices and order.tracking_billing == "invoiced":

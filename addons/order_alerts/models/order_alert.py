@@ -45,7 +45,12 @@ def _hours(start, end):
 class OrderAlert(models.Model):
     _name = "order.alert"
     _description = "Order Alert"
-    _inherit = ["mail.thread", "order.alert.actions", "order.tracking.input.guard"]
+    _inherit = [
+        "mail.thread",
+        "order.alert.actions",
+        "order.tracking.input.guard",
+        "order.tracking.order.fact",
+    ]
     _order = "raised_at desc, id desc"
 
     rule_id = fields.Many2one(

@@ -15,7 +15,7 @@ class OrderAlertShortage(models.Model):
 
     _name = "order.alert.shortage"
     _description = "Stock Shortage To-do"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "order.tracking.order.fact"]
     _order = "state desc, opened_at desc, id desc"
 
     name = fields.Char(compute="_compute_name", store=True)

@@ -20,6 +20,7 @@ class OrderAlertWebhookLog(models.Model):
     retried with a growing delay by a scheduled action."""
 
     _name = "order.alert.webhook.log"
+    _inherit = ["order.tracking.order.fact"]
     _description = "Order Alert Webhook Delivery"
     _order = "id desc"
     _rec_name = "url"

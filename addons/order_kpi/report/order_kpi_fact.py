@@ -10,6 +10,7 @@ class OrderKpiFact(models.AbstractModel):
     transaction that touched orders."""
 
     _name = "order.kpi.fact"
+    _inherit = ["order.tracking.order.fact"]
     _description = "Order KPI Fact"
 
     # (index name, definition) created with the table

@@ -1,4 +1,5 @@
 from . import order_tracking_input_guard
+from . import order_tracking_order_fact
 from . import account_move
 from . import order_tracking_stage
 from . import order_change_request

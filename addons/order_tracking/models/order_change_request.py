@@ -27,7 +27,7 @@ class OrderChangeRequest(models.Model):
 
     _name = "order.change.request"
     _description = "Order Change Request"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "order.tracking.order.fact"]
     _order = "id desc"
     _check_company_auto = True
 

@@ -17,6 +17,7 @@ class OrderChangeRequestLine(models.Model):
     product for a new line)."""
 
     _name = "order.change.request.line"
+    _inherit = ["order.tracking.order.fact"]
     _description = "Order Change Request Line"
     _order = "request_id, id"
     _check_company_auto = True

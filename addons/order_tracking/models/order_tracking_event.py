@@ -28,6 +28,7 @@ class OrderTrackingEvent(models.Model):
     """
 
     _name = "order.tracking.event"
+    _inherit = ["order.tracking.order.fact"]
     _description = "Order Status History Event"
     _order = "order_id, id"
     _rec_name = "to_code"

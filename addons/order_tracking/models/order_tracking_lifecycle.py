@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.tools import float_compare, float_is_zero
 
 from ..tools import engine, history
+from .order_tracking_stage import OVERRIDE_CODES
 
 SETTLED_PAYMENT_STATES = ("paid", "in_payment", "reversed")
 
@@ -92,6 +93,24 @@ class OrderTrackingLifecycle(models.AbstractModel):
             )
         return shipped
 
+    def _tracking_all_returned(self):
+        """Every good delivered to the customer came back (returns received,
+        by Odoo's return wizard or a change request, refunded or not), and
+        some had left."""
+        balance = defaultdict(float)
+        delivered = False
+        for move in self.picking_ids.move_ids.filtered(lambda m: m.state == "done"):
+            quantity = move.product_uom._compute_quantity(move.quantity, move.product_id.uom_id)
+            if move.location_dest_id.usage == "customer":
+                balance[move.product_id] += quantity
+                delivered = True
+            elif move.location_id.usage == "customer" and move.origin_returned_move_id:
+                balance[move.product_id] -= quantity
+        return delivered and all(
+            float_compare(left, 0.0, precision_rounding=product.uom_id.rounding) <= 0
+            for product, left in balance.items()
+        )
+
     def _tracking_fulfilment(self):
         """Return (fulfilment, short) from the order's lines and moves."""
         self.ensure_one()
@@ -101,6 +120,8 @@ class OrderTrackingLifecycle(models.AbstractModel):
         if self.state != "sale":
             return "to_ship", False
         open_moves = self._tracking_open_moves()
+        if not open_moves and self._tracking_all_returned():
+            return "returned", False
         # a follow-up delivery (re-shipment, exchange) is still to ship; goods
         # the customer sent back for a refund were shipped all the same
         if not open_moves and all(
@@ -297,9 +318,13 @@ class OrderTrackingLifecycle(models.AbstractModel):
         }
 
     def _tracking_override_code(self):
-        """A node that overrides the walk (cancelled), or False."""
+        """A node that overrides the walk (cancelled, returned), or False."""
         self.ensure_one()
-        return "cancelled" if self.state == "cancel" else False
+        if self.state == "cancel":
+            return "cancelled"
+        if self.tracking_fulfilment == "returned":
+            return "returned"
+        return False
 
     def _tracking_checkpoint_holds(self, stage):
         """Whether the manual node ``stage`` is a task that holds the order
@@ -345,7 +370,7 @@ class OrderTrackingLifecycle(models.AbstractModel):
         specs = self._tracking_stage_specs(stages)
         for stage in stages:
             code, trigger_mode = specs[stage.id][:2]
-            if code == "cancelled":
+            if code in OVERRIDE_CODES:
                 continue
             kind, milestone = milestones.get(code, default)
             state = milestone(self)

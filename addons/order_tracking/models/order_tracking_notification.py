@@ -13,6 +13,7 @@ class OrderTrackingNotification(models.Model):
     invoice or payment that moved the order."""
 
     _name = "order.tracking.notification"
+    _inherit = ["order.tracking.order.fact"]
     _description = "Order Customer Notification"
     _order = "id"
 

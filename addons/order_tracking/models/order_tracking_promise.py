@@ -6,6 +6,7 @@ class OrderTrackingPromise(models.Model):
     every re-promise after it, with who and why."""
 
     _name = "order.tracking.promise"
+    _inherit = ["order.tracking.order.fact"]
     _description = "Order Delivery Promise"
     _order = "order_id, id"
     _rec_name = "date"

@@ -6,6 +6,7 @@ from odoo.tools import SQL
 
 from ..tools import clock, engine, history, sla, transaction
 from .order_tracking_event import GENESIS_HASH
+from .order_tracking_stage import OVERRIDE_CODES
 
 
 class OrderTrackingRecorder(models.AbstractModel):
@@ -40,6 +41,13 @@ class OrderTrackingRecorder(models.AbstractModel):
             picking = pickings.sorted(lambda p: (p.date_done or p.scheduled_date, p.id))[-1:]
             if picking:
                 return picking._name, picking.id, picking.name
+        if code == "returned":
+            returns = self.picking_ids.filtered(
+                lambda p: p.state == "done" and p.location_id.usage == "customer"
+            )
+            picking = returns.sorted(lambda p: (p.date_done, p.id))[-1:]
+            if picking:
+                return picking._name, picking.id, picking.name
         if code in ("invoiced", "paid"):
             invoices = self._tracking_customer_invoices().filtered(lambda m: m.state == "posted")
             invoice = invoices.sorted("id")[-1:]
@@ -59,6 +67,8 @@ class OrderTrackingRecorder(models.AbstractModel):
         prepaid order to Done moved it through Delivered)."""
         self.ensure_one()
         code = self._tracking_code_of(stage)
+        if code in OVERRIDE_CODES:
+            return code  # its own fact, whatever the walk passed
         stages = self.env["order.tracking.stage"]._get_company_stages(self.company_id)
         ids = stages.ids
         if not previous or previous.id not in ids or stage.id not in ids:

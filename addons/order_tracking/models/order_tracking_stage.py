@@ -20,6 +20,9 @@ STANDARD_ORDER = (
     "paid",
     "done",
 )
+# Nodes that override the walk over the others when their fact holds
+# (sale.order._tracking_override_code).
+OVERRIDE_CODES = ("cancelled", "returned")
 # Nodes an order cannot do without.
 REQUIRED_CODES = ("draft", "to_ship", "done", "cancelled")
 # The facts a checkpoint can hold, and the nodes each of them moves an order to.
@@ -131,7 +134,7 @@ class OrderTrackingStage(models.Model):
 
     @api.depends("code")
     def _compute_is_standard(self):
-        standard = set(STANDARD_ORDER) | {"cancelled"}
+        standard = set(STANDARD_ORDER) | set(OVERRIDE_CODES)
         for stage in self:
             stage.is_standard = stage.code in standard
 

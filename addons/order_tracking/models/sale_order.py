@@ -12,6 +12,7 @@ FULFILMENT_STATES = [
     ("ready", "Reserved"),
     ("partial", "Partially delivered"),
     ("shipped", "Delivered"),
+    ("returned", "Returned"),
 ]
 BILLING_STATES = [
     ("none", "Not invoiced"),

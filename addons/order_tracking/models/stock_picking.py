@@ -22,4 +22,36 @@ class StockPicking(models.Model):
             self.filtered(
                 lambda p: p.sale_id and p.location_dest_id.usage == "customer"
             ).sale_id.sudo()._tracking_check_fact_allowed("delivery")
-        return super()._action_done()
+        result = super()._action_done()
+        self._tracking_record_returns()
+        return result
+
+    def _tracking_returns_received(self):
+        """Returns from the customer among these done pickings, made with
+        Odoo's return wizard (a change request records its own event)."""
+        return self.filtered(
+            lambda p: (
+                p.state == "done"
+                and p.sale_id
+                and p.location_id.usage == "customer"
+                and p.move_ids.origin_returned_move_id
+                and not p.move_ids.change_request_line_id
+            )
+        )
+
+    def _tracking_record_returns(self):
+        """Every return received is in its order's history (TRK-4): the event
+        of the node it moved the order to (Returned, when every delivered good
+        came back), or else one that leaves the order in its node, with the
+        return as its source."""
+        returns = self._tracking_returns_received()
+        if not returns:
+            return
+        orders = returns.sale_id.sudo()
+        orders._tracking_sync()
+        Event = self.env["order.tracking.event"].sudo()
+        for picking in returns:
+            order = picking.sale_id.sudo()
+            last = Event.search([("order_id", "=", order.id)], order="id desc", limit=1)
+            if (last.source_model, last.source_id) != (picking._name, picking.id):
+                Event._record_in_node(order, False, (picking._name, picking.id, picking.name))
