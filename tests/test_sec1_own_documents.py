@@ -43,6 +43,23 @@ class TestSec1OwnDocuments(XmlRpcMixin, OrderTrackingCase, HttpCase):
             groups="sales_team.group_sale_salesman_all_leads",
             name="Team Lead 组长",
         )
+        company_b = cls.env["res.company"].create({"name": "Tianjin Branch 天津分公司"})
+        cls.other_company = {
+            group: new_test_user(
+                cls.env,
+                login=f"sec1_b_{group.split('.')[-1]}",
+                groups=group,
+                company_id=company_b.id,
+                company_ids=[Command.set(company_b.ids)],
+                name=f"Company B {group}",
+            )
+            for group in (
+                "stock.group_stock_user",  # warehouse
+                "account.group_account_invoice",  # finance
+                "order_tracking.order_tracking_group_user",  # customer service
+                "sales_team.group_sale_salesman_all_leads",
+            )
+        }
         cls.set_stock(cls.product, 100)
         promise = fields.Datetime.now() + timedelta(days=30)
         cls.theirs = cls.create_order(
@@ -179,6 +196,15 @@ class TestSec1OwnDocuments(XmlRpcMixin, OrderTrackingCase, HttpCase):
                 self.assertIn(result, ([], 0, "AccessError"), f"{model} {way}: {result}")
                 rows += 1
         self.assertEqual(rows, 5 * len(self._models()))
+
+    def test_another_companys_departments_see_nothing(self):
+        rows = 0
+        for group, user in self.other_company.items():
+            for model, records in self.records.items():
+                for way, result in self.reads(user, model, records.ids).items():
+                    self.assertIn(result, ([], 0, "AccessError"), f"{group} {model} {way}")
+                    rows += 1
+        self.assertEqual(rows, 4 * 5 * len(self._models()))
 
     def test_own_orders_facts_and_a_team_lead_sees_all(self):
         for model, records in self.own_records.items():
