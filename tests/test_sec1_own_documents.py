@@ -215,6 +215,30 @@ class TestSec1OwnDocuments(XmlRpcMixin, OrderTrackingCase, HttpCase):
             ids = self.records[model].ids
             got = self.call(self.all_leads, model, "search_read", [("id", "in", ids)], ["id"])
             self.assertEqual(sorted(r["id"] for r in got), sorted(ids), model)
+        # shortage to-dos: the own order's is seen; one that also names a
+        # colleague's order is not (its list would show their customer)
+        ToDo = self.env["order.alert.shortage"]
+        values = {
+            "product_id": self.product_b.id,
+            "warehouse_id": self.warehouse.id,
+            "company_id": self.company.id,
+        }
+        own_todo = ToDo.create({**values, "order_ids": [Command.set(self.mine.ids)]})
+        other_product = self._create_product("Hydraulic Pump 液压泵")
+        shared = ToDo.create(
+            {
+                **values,
+                "product_id": other_product.id,
+                "order_ids": [Command.set((self.mine | self.theirs).ids)],
+            }
+        )
+        self.env.flush_all()
+        domain = [("product_id", "in", (self.product_b | other_product).ids)]
+        found = self.call(self.own, "order.alert.shortage", "search", domain)
+        self.assertEqual(found, own_todo.ids)
+        self.assertEqual(
+            self.reads(self.own, "order.alert.shortage", shared.ids)["read"], "AccessError"
+        )
         # the timeline of a colleague's order is refused, the own one is read
         with self.assertRaises(xmlrpc.client.Fault):
             self.call(self.own, "sale.order", "get_tracking_timeline", self.theirs.ids)
