@@ -298,7 +298,7 @@ WITH orders AS (
            COALESCE(o.fulfilment, 'none') <> 'none' AS has_goods,
            o.state = 'sale' AND COALESCE(o.fulfilment, 'none') <> 'none'
                AND o.promise_latest IS NOT NULL AS measured,
-           CASE WHEN o.state = 'sale' AND o.fulfilment = 'shipped'
+           CASE WHEN o.state = 'sale' AND o.fulfilment IN ('shipped', 'returned')
                 THEN COALESCE(d.last_out, ev.shipped_at) END AS delivered_at,
            d.first_out,
            COALESCE(d.out_count, 0) AS out_count,

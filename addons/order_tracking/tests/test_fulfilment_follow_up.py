@@ -39,11 +39,18 @@ class TestFulfilmentFollowUp(OrderTrackingCase):
         self.assertEqual(order.order_line.qty_delivered, 4)
         self.assertEqual(order.tracking_fulfilment, "shipped")
         self.assertEqual(order.tracking_stage_code, "shipped")
+        # the return received is an event of its own, in the node, with the
+        # return as its source
         self.assertEqual(
-            self.codes(order), ["draft", "ready", "shipped", "partially_shipped", "shipped"]
+            self.codes(order),
+            ["draft", "ready", "shipped", "partially_shipped", "partially_shipped", "shipped"],
         )
+        in_node = order.tracking_event_ids.sorted("id")[-2]
+        self.assertEqual((in_node.source_model, in_node.source_id), ("stock.picking", returned.id))
 
-    def test_everything_returned_for_a_refund_was_still_shipped(self):
+    def test_everything_returned_for_a_refund_is_returned(self):
+        """Every delivered good came back, nothing is to ship again: Returned
+        (已退货), not Shipped — the delivery did happen (the KPIs count it)."""
         self.set_stock(self.product, 10)
         order = self.create_order([(self.product, 2)])
         order.action_confirm()
@@ -54,7 +61,8 @@ class TestFulfilmentFollowUp(OrderTrackingCase):
             )
         )
         self.assertEqual(order.order_line.qty_delivered, 0)
-        self.assertEqual(order.tracking_fulfilment, "shipped")
+        self.assertEqual(order.tracking_fulfilment, "returned")
+        self.assertEqual(order.tracking_stage_code, "returned")
 
     def test_a_pending_return_does_not_hold_the_order(self):
         self.set_stock(self.product, 10)
