@@ -19,6 +19,7 @@ FORGED = {
     "module": "order_tracking",
     "tracking_calendar_cache": True,
     "approval_closing_activities": True,
+    "tracking_promise_reason": "FORGED reason",
     "approval_skip_ids": [1, 2, 3],
     "approval_checked": [1, 2, 3],
     "approval_gather_subscriptions": [],
@@ -128,6 +129,7 @@ class TestSec2ForgedContext(XmlRpcMixin, OrderTrackingCase, HttpCase):
         self.env.invalidate_all()
         promise = order.tracking_promise_ids.sorted("id")[-1]
         self.assertEqual((promise.kind, promise.create_uid), ("repromise", self.seller))
+        self.assertFalse(promise.reason, "forged reason")
         self.assertGreaterEqual(promise.create_date, since)
         return 5
 
@@ -184,8 +186,8 @@ class TestSec2ForgedDecisions(XmlRpcMixin, ApprovalCase, HttpCase):
                 self.decide_forged(context, since)
 
     def decide_forged(self, context, since):
-        """Approve, reject, apply a change request, acknowledge and resolve an
-        alert with ``context``."""
+        """Approve, reject, approve by marking the activity done, apply a
+        change request, acknowledge and resolve an alert with ``context``."""
         self.context = context
         approved = self.submit(self.quote(20000))
         rejected = self.submit(self.quote(30000))
@@ -200,6 +202,17 @@ class TestSec2ForgedDecisions(XmlRpcMixin, ApprovalCase, HttpCase):
         decision = rejected.approval_request_ids.decision_ids.sorted("id")[-1]
         self.assertEqual((decision.user_id, decision.decision), (self.director, "reject"))
         self.assertTrue(rejected.verify_tracking_history()[0]["ok"])
+        # the approval activity marked done from the phone approves, whatever
+        # the context says (approval_closing_activities once switched that off)
+        by_activity = self.submit(self.quote(25000))
+        activity = self.env["mail.activity"].search(
+            [("approval_request_ids", "in", by_activity.approval_request_ids.ids)]
+        )
+        self.env.flush_all()
+        self.forged(self.director, "mail.activity", "action_feedback", activity.ids, feedback="好")
+        self.env.invalidate_all()
+        decision = by_activity.approval_request_ids.decision_ids.sorted("id")[-1]
+        self.assertEqual((decision.user_id, decision.decision), (self.director, "approve"))
         # a change request applied: its own source and reason, not the forged ones
         order = self.create_order([(self.product, 2)], user_id=self.supervisor.id)
         order.action_confirm()

@@ -14,7 +14,7 @@ def uninstall_hook(env):
     if activity_type:
         env["mail.activity"].sudo().with_context(active_test=False).search(
             [("activity_type_id", "=", activity_type.id)]
-        ).with_context(approval_closing_activities=True).unlink()
+        ).unlink()
     # decisions and links to activities follow by ON DELETE CASCADE
     env.cr.execute(SQL("DELETE FROM order_approval_request"))
     drop_foreign_xmlids(env, "order_approval_rules")

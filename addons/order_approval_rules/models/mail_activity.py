@@ -16,11 +16,10 @@ class MailActivity(models.Model):
     def _action_done(self, feedback=False, attachment_ids=None):
         """Marking one's approval activity done approves what it asks, the
         feedback being the comment (approve from the activity / mobile app)."""
-        if not self.env.context.get("approval_closing_activities"):
-            for activity in self.filtered("approval_request_ids"):
-                pending = activity.approval_request_ids.filtered(lambda r: r.state == "pending")
-                if pending:
-                    pending.action_approve(comment=feedback or None)
+        for activity in self.filtered("approval_request_ids"):
+            pending = activity.approval_request_ids.filtered(lambda r: r.state == "pending")
+            if pending:
+                pending.action_approve(comment=feedback or None)
         remaining = self.exists().filtered("active")
         return super(MailActivity, remaining)._action_done(
             feedback=feedback, attachment_ids=attachment_ids

@@ -6,7 +6,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import Command, api, fields, models
 
-from odoo.addons.order_tracking.tools import clock
+from odoo.addons.order_tracking.tools import clock, history
 
 _logger = logging.getLogger(__name__)
 
@@ -203,9 +203,8 @@ class OrderKpiDemo(models.AbstractModel):
             return
         if order.id % 9 == 0:
             with at(confirm + timedelta(days=1)):
-                order.with_context(
-                    tracking_promise_reason="Customer asked for a later date 客户要求延期"
-                ).write({"commitment_date": order.commitment_date + timedelta(days=4)})
+                with history.promising("Customer asked for a later date 客户要求延期"):
+                    order.write({"commitment_date": order.commitment_date + timedelta(days=4)})
         if shortage:
             with at(shipped - timedelta(hours=3)):
                 # the pumps the order waits for arrive

@@ -17,6 +17,7 @@ from odoo.tests import new_test_user
 from odoo.tools import SQL
 
 from odoo.addons.order_tracking.tests.common import OrderTrackingCase
+from odoo.addons.order_tracking.tools import history
 
 
 class KpiCase(OrderTrackingCase):
@@ -112,7 +113,8 @@ class KpiCase(OrderTrackingCase):
 
     def repromise(self, order, moment, promise, reason="Customer moved the date 客户改期"):
         with self.at(moment):
-            order.with_context(tracking_promise_reason=reason).write({"commitment_date": promise})
+            with history.promising(reason):
+                order.write({"commitment_date": promise})
         return order
 
     def return_goods(self, order, moment, quantity=None):

@@ -424,9 +424,8 @@ class OrderChangeRequest(models.Model):
     def _apply_date(self):
         order = self.order_id
         previous = order.commitment_date
-        order.with_context(tracking_promise_reason=f"{self.name}: {self.reason}").write(
-            {"commitment_date": self.new_commitment_date}
-        )
+        with history.promising(f"{self.name}: {self.reason}"):
+            order.write({"commitment_date": self.new_commitment_date})
         return {
             "ref": self.env._(
                 "Promised for %(date)s", date=fields.Datetime.to_string(self.new_commitment_date)

@@ -59,7 +59,7 @@ class OrderTrackingRecorder(models.AbstractModel):
                 return invoice._name, invoice.id, invoice.name
         return self._name, self.id, self.name
 
-    def _tracking_moving_code(self, previous, stage):
+    def _tracking_moving_code(self, previous, stage, milestones):
         """The node whose fact moved the order from ``previous`` into
         ``stage``: the first node after ``previous`` that applies to the order
         (a payment that takes an invoiced order to Done moved it through
@@ -78,7 +78,6 @@ class OrderTrackingRecorder(models.AbstractModel):
             return code
         passed = stages[start + 1 : end + 1]
         specs = self._tracking_stage_specs(passed)
-        milestones = self._tracking_milestones()
         for node in passed:
             node_code = specs[node.id][0]
             kind, milestone = milestones.get(node_code, (engine.PROGRESS, lambda o: True))
@@ -101,6 +100,7 @@ class OrderTrackingRecorder(models.AbstractModel):
         entered_at = {order.id: order.tracking_entered_at for order, _p, _s in transitions}
         work_hours = self._tracking_work_hours(calendars, entered_at, now)
         deadlines = {}
+        milestones = self._tracking_milestones()
         vals_list = []
         for order, previous, stage in transitions:
             specs = order._tracking_stage_specs(stage | previous)
@@ -113,7 +113,7 @@ class OrderTrackingRecorder(models.AbstractModel):
                 deadlines[key] = sla.deadline(calendar, now, sla_hours)
             note, forced_source = history.recorded_note_and_source(order.id)
             source = forced_source or order._tracking_event_source(
-                order._tracking_moving_code(previous, stage)
+                order._tracking_moving_code(previous, stage, milestones)
             )
             vals_list.append(
                 {

@@ -13,14 +13,17 @@ _BUCKET_DAYS = 91
 _BEFORE = timedelta(days=8)
 _AFTER = timedelta(days=_BUCKET_DAYS + 200)
 _EPOCH = datetime(2000, 1, 3, tzinfo=utc)  # a Monday
+# the value of ``tracking_calendar_cache`` that switches the cache on: an
+# object of this process, which no RPC caller can send (a forged True is ignored)
+CACHE_ON = object()
 
 
 class ResourceCalendar(models.Model):
     """A worker-level cache of the calendar's working intervals for the SLA
     clocks: every node change counts working hours and plans a deadline, and
     Odoo reads the attendances and public holidays of the calendar (two
-    queries) for each. With ``tracking_calendar_cache`` in the context (the
-    calendar ``sale.order._tracking_calendar()`` returns has it),
+    queries) for each. With ``tracking_calendar_cache`` set to ``CACHE_ON`` in
+    the context (the calendar ``_tracking_cached()`` returns has it),
     ``_work_intervals_batch`` of the company-wide time (no resource, no
     domain) comes from memory once the window has been read; a change of
     the calendar, its attendances or its global leaves clears the cache in
@@ -33,7 +36,7 @@ class ResourceCalendar(models.Model):
         self, start_dt, end_dt, resources=None, domain=None, tz=None, compute_leaves=True
     ):
         if (
-            self.env.context.get("tracking_calendar_cache")
+            self.env.context.get("tracking_calendar_cache") is CACHE_ON
             and len(self) == 1
             and not resources
             and domain is None
@@ -59,7 +62,7 @@ class ResourceCalendar(models.Model):
     def _tracking_cached(self):
         """This calendar, its company-wide working intervals served from the
         worker's cache (what SLA clocks of other add-ons should use)."""
-        return self.with_context(tracking_calendar_cache=True)
+        return self.with_context(tracking_calendar_cache=CACHE_ON)
 
     def _tracking_cache_window(self, start_dt):
         bucket = (start_dt - _EPOCH).days // _BUCKET_DAYS

@@ -3,6 +3,7 @@ from odoo.exceptions import AccessError
 from odoo.tools import SQL
 from odoo.tools.sql import column_exists, create_column
 
+from ..tools import history
 from .order_tracking_input_guard import check_input
 
 FULFILMENT_STATES = [
@@ -286,9 +287,7 @@ class SaleOrder(models.Model):
         confirmed = self.filtered(lambda o: o.state == "sale" and o.tracking_promise_ids)
         previous = {order.id: order.tracking_promise_latest for order in confirmed}
         result = super().write(vals)
-        confirmed._tracking_record_repromises(
-            previous, self.env.context.get("tracking_promise_reason")
-        )
+        confirmed._tracking_record_repromises(previous, history.promise_reason())
         return result
 
     def _action_confirm(self):

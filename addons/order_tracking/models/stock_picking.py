@@ -49,9 +49,12 @@ class StockPicking(models.Model):
             return
         orders = returns.sale_id.sudo()
         orders._tracking_sync()
+        # the node changes this flush recorded name their return as source
+        recorded = {
+            (event.source_model, event.source_id) for event in orders.tracking_last_event_id
+        }
         Event = self.env["order.tracking.event"].sudo()
         for picking in returns:
-            order = picking.sale_id.sudo()
-            last = Event.search([("order_id", "=", order.id)], order="id desc", limit=1)
-            if (last.source_model, last.source_id) != (picking._name, picking.id):
-                Event._record_in_node(order, False, (picking._name, picking.id, picking.name))
+            if (picking._name, picking.id) not in recorded:
+                source = (picking._name, picking.id, picking.name)
+                Event._record_in_node(picking.sale_id.sudo(), False, source)

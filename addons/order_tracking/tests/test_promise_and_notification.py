@@ -2,6 +2,7 @@ from datetime import datetime
 
 from odoo.tests import tagged
 
+from ..tools import history
 from .common import OrderTrackingCase
 
 
@@ -17,9 +18,8 @@ class TestPromiseAndNotification(OrderTrackingCase):
         self.assertFalse(order.tracking_promise_ids, "a quotation promises nothing yet")
         order.action_confirm()
         self.assertEqual(order.tracking_promise_original, datetime(2037, 12, 1, 8, 0))
-        order.with_context(tracking_promise_reason="Supplier late 供应商延误").write(
-            {"commitment_date": datetime(2037, 12, 5, 8, 0)}
-        )
+        with history.promising("Supplier late 供应商延误"):
+            order.write({"commitment_date": datetime(2037, 12, 5, 8, 0)})
         order.write({"commitment_date": datetime(2037, 12, 5, 8, 0)})  # no change, no entry
         self.assertEqual(order.tracking_promise_original, datetime(2037, 12, 1, 8, 0))
         self.assertEqual(order.tracking_promise_latest, datetime(2037, 12, 5, 8, 0))

@@ -77,3 +77,22 @@ def recorded_note_and_source(order_id):
     if not current or order_id not in current[0]:
         return None, None
     return current[1].get(order_id), current[2]
+
+
+# The reason given for a new promised date (a change request's, a planner's):
+# set by our own code around the write, never a context key.
+_promise_reason = ContextVar("order_tracking_promise_reason", default=None)
+
+
+@contextmanager
+def promising(reason):
+    """A commitment date written meanwhile is a re-promise for ``reason``."""
+    token = _promise_reason.set(reason or None)
+    try:
+        yield
+    finally:
+        _promise_reason.reset(token)
+
+
+def promise_reason():
+    return _promise_reason.get()
