@@ -7,6 +7,8 @@
 #   scripts/odoo.sh shell -d mydb
 # Database connection: the usual PG* variables (PGHOST, PGPORT, PGUSER, PGPASSWORD), read
 # by libpq; unset means the local unix socket as the current OS user.
+# ODOO_CLOCK (libfaketime's FAKETIME, e.g. "@2027-01-01 10:00:00"): the Odoo process runs
+# with its clock there (PostgreSQL keeps the real one); finding Odoo stays on the real clock.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
@@ -25,4 +27,8 @@ case "${cmd[0]:-server}" in
   # sub-commands that do not take --addons-path
   scaffold|cloc|tsconfig|genproxytoken|deploy|help) exec "${ODOO_CMD[@]}" "${cmd[@]}" "$@" ;;
 esac
+if [ -n "${ODOO_CLOCK:-}" ]; then
+  faketime_env "$ODOO_CLOCK" "$REPO_ROOT/.test-logs/faketime-shim"
+  exec "${CLOCK_ENV[@]}" "${ODOO_CMD[@]}" "${cmd[@]}" --addons-path="$addons_path" "$@"
+fi
 exec "${ODOO_CMD[@]}" "${cmd[@]}" --addons-path="$addons_path" "$@"
