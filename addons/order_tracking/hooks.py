@@ -1,11 +1,10 @@
 import logging
 from collections import defaultdict
-from datetime import datetime, time
 
 from odoo import fields
 from odoo.tools import SQL
 
-from .tools import history, sla
+from .tools import history, nodes, sla
 
 _logger = logging.getLogger(__name__)
 
@@ -67,53 +66,16 @@ def _chatter_dates(env, model, ids):
     return dates
 
 
-def _at_day_start(day):
-    return datetime.combine(day, time.min) if day else None
-
-
-def _milestone_dates(order, chatter):
-    """(date, code, source) facts of one order, from its documents and its
-    chatter; never ``create_date`` / ``write_date`` (another clock)."""
-    first_message, state_changed = chatter[order._name][order.id]
-    created = min(filter(None, (first_message, order.date_order)))
-    facts = [(created, "draft", (order._name, order.id, order.name))]
-    if order.state in ("sale", "cancel") and order.date_order:
-        facts.append((order.date_order, "to_ship", (order._name, order.id, order.name)))
-    done = order.picking_ids.filtered(
-        lambda p: p.state == "done" and p.picking_type_code == "outgoing"
-    ).sorted(lambda p: (p.date_done, p.id))
-    if done and (order.tracking_fulfilment == "partial" or len(done) > 1):
-        first = done[0]
-        facts.append((first.date_done, "partially_shipped", (first._name, first.id, first.name)))
-    if done and order.tracking_fulfilment in ("shipped", "returned"):
-        last = done[-1]
-        facts.append((last.date_done, "shipped", (last._name, last.id, last.name)))
-    if order.tracking_fulfilment == "returned":
-        returns = order.picking_ids.filtered(
-            lambda p: p.state == "done" and p.location_id.usage == "customer"
-        ).sorted(lambda p: (p.date_done, p.id))
-        if returns:
-            last = returns[-1]
-            facts.append((last.date_done, "returned", (last._name, last.id, last.name)))
-    invoices = order._tracking_customer_invoices().filtered(lambda m: m.state == "posted")
-    invoiced_at = None
-    if invoices and order.tracking_billing == "invoiced":
-        last = invoices.sorted(lambda m: (m.invoice_date or m.date, m.id))[-1]
-        posted_at = chatter[last._name][last.id][1]
-        invoiced_at = posted_at or _at_day_start(last.invoice_date or last.date)
-        facts.append((invoiced_at, "invoiced", (last._name, last.id, last.name)))
-    if invoices and order.tracking_payment == "paid":
-        payments = invoices.matched_payment_ids.sorted(lambda p: (p.date, p.id))
-        last = payments[-1:] or invoices[-1:]
-        paid_on = _at_day_start(payments[-1:].date) if payments else invoiced_at
-        # a payment is dated by day: not before the invoice it pays
-        facts.append(
-            (max(filter(None, (paid_on, invoiced_at))), "paid", (last._name, last.id, last.name))
-        )
-    if order.state == "cancel":
-        facts.append(
-            (state_changed or order.date_order, "cancelled", (order._name, order.id, order.name))
-        )
+def _milestone_dates(order, nodes, chatter):
+    """(date, code, source) facts of one order: each node's back-fill
+    (``_tracking_nodes()``), from its documents and its chatter; never
+    ``create_date`` / ``write_date`` (another clock)."""
+    facts = []
+    for node in nodes:
+        reached = node.backfill(order, chatter) if node.backfill else None
+        if reached and reached[0]:
+            date, record = reached
+            facts.append((date, node.code, order._tracking_source_of(record)))
     return facts
 
 
@@ -123,10 +85,13 @@ def backfill_history(orders):
     note = orders.env._("Reconstructed at installation from the order's documents.")
     vals_list = []
     invoices = orders._tracking_customer_invoices()
-    chatter = {
-        "sale.order": _chatter_dates(orders.env, "sale.order", orders.ids),
-        "account.move": _chatter_dates(orders.env, "account.move", invoices.ids),
-    }
+    chatter = nodes.Chatter(
+        {
+            "sale.order": _chatter_dates(orders.env, "sale.order", orders.ids),
+            "account.move": _chatter_dates(orders.env, "account.move", invoices.ids),
+        }
+    )
+    registry = orders._tracking_nodes()
     for order in orders:
         stages = Stage._get_company_stages(order.company_id)
         by_code = {stage.code: stage for stage in stages}
@@ -134,7 +99,7 @@ def backfill_history(orders):
         current = order.tracking_stage_id
         facts = [
             fact
-            for fact in _milestone_dates(order, chatter)
+            for fact in _milestone_dates(order, registry, chatter)
             if fact[1] in by_code
             and fact[0]
             and (current.code == "cancelled" or rank[fact[1]] <= rank.get(current.code, 0))

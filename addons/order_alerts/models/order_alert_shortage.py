@@ -78,10 +78,7 @@ class OrderAlertShortage(models.Model):
         """{(product, warehouse, company): {order: missing quantity}}."""
         result = defaultdict(dict)
         for order in orders.filtered(lambda o: o.state == "sale"):
-            open_moves = order._tracking_open_moves()
-            for move in open_moves:
-                if not order._tracking_move_is_short(move, open_moves):
-                    continue
+            for move in order._tracking_short_moves():
                 warehouse = move.warehouse_id or move.picking_type_id.warehouse_id
                 key = (move.product_id, warehouse, order.company_id)
                 missing = max(

@@ -200,10 +200,7 @@ class SaleOrder(models.Model):
                 if picking.scheduled_date and (not forecast or picking.scheduled_date > forecast):
                     forecast = picking.scheduled_date
             if order.tracking_short:
-                open_moves = order._tracking_open_moves()
-                for move in open_moves.filtered(
-                    lambda m, o=order, moves=open_moves: o._tracking_move_is_short(m, moves)
-                ):
+                for move in order._tracking_short_moves():
                     expected = move.forecast_expected_date
                     if not expected:
                         unknown = True

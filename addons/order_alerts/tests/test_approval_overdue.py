@@ -2,8 +2,6 @@ from unittest.mock import patch
 
 from odoo.tests import tagged
 
-from odoo.addons.order_tracking.tools import engine
-
 from .common import AlertCase
 
 
@@ -17,14 +15,12 @@ class TestApprovalOverdue(AlertCase):
         super().setUpClass()
         # stand-in for order_approval_rules: a sent quotation awaits approval
         SaleOrder = type(cls.env["sale.order"])
-        original = SaleOrder._tracking_milestones
+        original = SaleOrder._tracking_nodes
 
-        def milestones(self):
-            result = original(self)
-            result["to_approve"] = (engine.BLOCKING, lambda o: o.state == "sent")
-            return result
+        def nodes(self):
+            return original(self).replace("to_approve", fact=lambda o: o.state == "sent")
 
-        cls.startClassPatcher(patch.object(SaleOrder, "_tracking_milestones", milestones))
+        cls.startClassPatcher(patch.object(SaleOrder, "_tracking_nodes", nodes))
         cls.rule = cls.make_rule(
             name="Approval over 2 h",
             kind="approval_overdue",
@@ -72,3 +68,16 @@ class TestApprovalOverdue(AlertCase):
         order = self.submit("2037-11-30 09:00:00")
         self.assertEqual(self.scan(self.rule, "2037-11-30 10:05:00"), 1)
         self.assertEqual(self.alerts(self.rule, order).level, "warning")
+
+    def test_sql_and_python_conditions_agree(self):
+        waiting = self.submit("2037-11-30 09:00:00")
+        rejected = self.submit("2037-11-30 09:00:00")
+        self.assertEqual(self.scan(self.rule, "2037-11-30 14:05:00"), 2)
+        with self.at("2037-11-30 15:00:00"):
+            rejected.write({"state": "draft"})
+            self.env.flush_all()
+        holding, cleared = self.assert_conditions_agree(
+            self.rule, "2037-11-30 15:30:00", self.alerts(self.rule)
+        )
+        self.assertEqual(holding.order_id, waiting)
+        self.assertEqual(cleared.order_id, rejected)

@@ -3,8 +3,6 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from odoo.addons.order_tracking.tools import engine
-
 from .order_approval_followup import GatheredSubscriptions
 
 APPROVAL_STATES = [
@@ -170,40 +168,41 @@ class SaleOrder(models.Model):
             "approval_auto_approved",
         }
 
-    def _tracking_stage_depends(self):
-        return [*super()._tracking_stage_depends(), "approval_state", "approval_confirming"]
-
-    def _tracking_milestones(self):
-        milestones = super()._tracking_milestones()
-        milestones["to_approve"] = (
-            engine.BLOCKING,
-            lambda o: (
-                o.approval_state == "pending"
-                or (
-                    o.approval_state == "approved"
-                    and o.approval_confirming
-                    and o.state in ("draft", "sent")
-                )
-            ),
+    def _tracking_nodes(self):
+        return (
+            super()
+            ._tracking_nodes()
+            .replace(
+                "to_approve",
+                fact=lambda o: (
+                    o.approval_state == "pending"
+                    or (
+                        o.approval_state == "approved"
+                        and o.approval_confirming
+                        and o.state in ("draft", "sent")
+                    )
+                ),
+                depends=("approval_state", "approval_confirming", "state"),
+                source=lambda o: o._approval_event_request(pending=True),
+                exit_source=lambda o: o._approval_event_request(),
+            )
         )
-        return milestones
 
-    def _tracking_event_source(self, code):
-        previous = self._tracking_code_of(self.tracking_last_stage_id)
-        if code == "to_approve" or (previous == "to_approve" and code != "cancelled"):
-            request = self.sudo().approval_request_ids.sorted(
-                lambda r: (r.decided_at or r.create_date or fields.Datetime.now(), r.id)
-            )[-1:]
-            if code == "to_approve":
-                request = (
-                    self.sudo()
-                    ._approval_live_requests()
-                    .filtered(lambda r: r.state == "pending")[:1]
-                    or request
-                )
-            if request:
-                return request._name, request.id, request.display_name
-        return super()._tracking_event_source(code)
+    def _tracking_source_labels(self):
+        return {**super()._tracking_source_labels(), "order.approval.request": "approval"}
+
+    def _approval_event_request(self, pending=False):
+        """The approval request an event names as its source: the request
+        pending at the order's level (``pending``), else the last decided."""
+        request = self.sudo().approval_request_ids.sorted(
+            lambda r: (r.decided_at or r.create_date or fields.Datetime.now(), r.id)
+        )[-1:]
+        if pending:
+            request = (
+                self.sudo()._approval_live_requests().filtered(lambda r: r.state == "pending")[:1]
+                or request
+            )
+        return request
 
     # ------------------------------------------------------------------
     # CRUD and Odoo flow: every way to confirm goes through write(state)

@@ -21,6 +21,7 @@ from . import order_tracking_signoff
 from . import order_tracking_promise_ledger
 from . import order_tracking_reservation
 from . import sale_order
+from . import sale_order_nodes
 from . import sale_order_line
 from . import stock_move
 from . import stock_picking

@@ -9,14 +9,6 @@ from ..tools import clock, transaction
 
 GENESIS_HASH = "0" * 64
 
-SOURCE_LABELS = {
-    "stock.picking": "picking",
-    "account.move": "invoice",
-    "account.payment": "payment",
-    "order.approval.request": "approval",
-    "order.change.request": "change",
-}
-
 
 class OrderTrackingEvent(models.Model):
     """One change of status node of one order. Never updated, never deleted.
@@ -100,11 +92,12 @@ CREATE TRIGGER order_tracking_event_immutable
 
     @api.depends("source_model", "from_code")
     def _compute_source_label(self):
+        labels = self.env["sale.order"]._tracking_source_labels()
         for event in self:
             if event.source_model == "sale.order" and not event.from_code:
                 event.source_label = ""  # the order's creation: the order itself
             else:
-                event.source_label = SOURCE_LABELS.get(event.source_model) or (
+                event.source_label = labels.get(event.source_model) or (
                     "manual" if event.source_model else ""
                 )
 

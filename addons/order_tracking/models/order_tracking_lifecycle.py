@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.tools import float_compare, float_is_zero
 
 from ..tools import engine, history
-from .order_tracking_stage import OVERRIDE_CODES
+from ..tools.nodes import OVERRIDE
 
 SETTLED_PAYMENT_STATES = ("paid", "in_payment", "reversed")
 
@@ -12,8 +12,8 @@ SETTLED_PAYMENT_STATES = ("paid", "in_payment", "reversed")
 class OrderTrackingLifecycle(models.AbstractModel):
     """The lifecycle axes of an order (fulfilment, billing, payment), each
     derived from its documents, and the status node derived from them through
-    the precedence table: the extension points ``_tracking_stage_depends()``,
-    ``_tracking_milestones()``, ``_tracking_override_code()`` and
+    the node registry (``_tracking_nodes()``, models/sale_order_nodes.py):
+    the extension points ``_tracking_nodes()`` and
     ``_tracking_checkpoint_holds()`` (extend them on ``sale.order`` with
     ``super()``), the walk (tools/engine.py) and the computes.
 
@@ -57,6 +57,14 @@ class OrderTrackingLifecycle(models.AbstractModel):
                 and move.location_id.usage != "customer"
             )
         )
+
+    def _tracking_short_moves(self):
+        """The order's moves whose goods are missing (what makes it short of
+        stock): the shared definition other add-ons read (shortage to-dos,
+        ship-date forecasts)."""
+        self.ensure_one()
+        open_moves = self._tracking_open_moves()
+        return open_moves.filtered(lambda move: self._tracking_move_is_short(move, open_moves))
 
     def _tracking_reservation_attempted(self, move):
         return (
@@ -268,62 +276,27 @@ class OrderTrackingLifecycle(models.AbstractModel):
     # -- the node: extension points --
 
     def _tracking_stage_depends(self):
-        """Fields the node is derived from; extend with super()."""
-        return [
-            "state",
-            "company_id",
-            "tracking_fulfilment",
-            "tracking_billing",
-            "tracking_payment",
-            "signed_at",
-            "tracking_passed_stage_ids",
-        ]
+        """Fields the node is derived from: what the nodes' facts depend on
+        (``_tracking_nodes()``), the company and the passed checkpoints."""
+        return ["company_id", "tracking_passed_stage_ids", *self._tracking_nodes().depends()]
 
     def _tracking_milestones(self):
-        """The precedence table: node code -> (kind, milestone).
+        """The walk's view of the node registry (``_tracking_nodes()``, where
+        nodes are declared and extended): ``{code: (kind, fact)}`` in the
+        registry's order, ``kind`` being ``engine.PROGRESS`` (reached when the
+        fact is met), ``engine.BLOCKING`` (holds the order while it is true)
+        or ``nodes.OVERRIDE`` (replaces the walk while it is true). A fact is
+        a function of one order returning True, False or None (does not
+        apply)."""
+        return {node.code: (node.kind, node.fact) for node in self._tracking_nodes()}
 
-        ``kind`` is ``engine.PROGRESS`` (reached when the milestone is met) or
-        ``engine.BLOCKING`` (holds the order while the condition is true).
-        A milestone is a function of one order returning True, False or None
-        (does not apply). Extend with super(): order_approval_rules sets
-        ``to_approve``. Nodes missing here (custom checkpoints) are progress
-        nodes whose fact is always met, so only the manual pass counts.
-        """
-
-        def goods(states):
-            return lambda o: (
-                None if o.tracking_fulfilment == "none" else o.tracking_fulfilment in states
-            )
-
-        return {
-            "draft": (engine.PROGRESS, lambda o: True),
-            "to_approve": (engine.BLOCKING, lambda o: None),
-            "to_ship": (engine.PROGRESS, lambda o: o.state == "sale"),
-            "waiting_stock": (
-                engine.BLOCKING,
-                lambda o: (
-                    None if o.tracking_fulfilment == "none" else o.tracking_fulfilment == "short"
-                ),
-            ),
-            "ready": (engine.PROGRESS, goods(("ready", "partial", "shipped"))),
-            "partially_shipped": (engine.PROGRESS, goods(("partial", "shipped"))),
-            "shipped": (engine.PROGRESS, goods(("shipped",))),
-            "delivered": (
-                engine.PROGRESS,
-                lambda o: None if o.tracking_fulfilment == "none" else bool(o.signed_at),
-            ),
-            "invoiced": (engine.PROGRESS, lambda o: o.tracking_billing == "invoiced"),
-            "paid": (engine.PROGRESS, lambda o: o.tracking_payment == "paid"),
-            "done": (engine.PROGRESS, lambda o: True),
-        }
-
-    def _tracking_override_code(self):
-        """A node that overrides the walk (cancelled, returned), or False."""
+    def _tracking_override_code(self, milestones=None):
+        """The override node whose fact holds (cancelled, returned), or False."""
         self.ensure_one()
-        if self.state == "cancel":
-            return "cancelled"
-        if self.tracking_fulfilment == "returned":
-            return "returned"
+        milestones = milestones or self._tracking_milestones()
+        for code, (kind, fact) in milestones.items():
+            if kind == OVERRIDE and fact(self):
+                return code
         return False
 
     def _tracking_checkpoint_holds(self, stage):
@@ -370,9 +343,9 @@ class OrderTrackingLifecycle(models.AbstractModel):
         specs = self._tracking_stage_specs(stages)
         for stage in stages:
             code, trigger_mode = specs[stage.id][:2]
-            if code in OVERRIDE_CODES:
-                continue
             kind, milestone = milestones.get(code, default)
+            if kind == OVERRIDE:
+                continue
             state = milestone(self)
             if kind == engine.PROGRESS and trigger_mode == "manual":
                 # the passed checkpoints are read only when the walk meets one
@@ -386,13 +359,13 @@ class OrderTrackingLifecycle(models.AbstractModel):
     def _tracking_resolve(self, stages, milestones=None):
         """Return (current, pending) nodes of one order among ``stages``."""
         self.ensure_one()
-        override = self._tracking_override_code()
+        milestones = milestones or self._tracking_milestones()
+        override = self._tracking_override_code(milestones)
         if override:
             specs = self._tracking_stage_specs(stages)
             stage = stages.filtered(lambda s: specs[s.id][0] == override)[:1]
             if stage:
                 return stage, stage.browse()
-        milestones = milestones or self._tracking_milestones()
         current, pending = engine.resolve(self._tracking_steps(stages, milestones))
         return current or stages[:1], pending or stages.browse()
 
@@ -427,12 +400,14 @@ class OrderTrackingLifecycle(models.AbstractModel):
     @api.depends(lambda self: self._tracking_stage_depends())
     def _compute_tracking_checkpoint_id(self):
         Stage = self.env["order.tracking.stage"]
+        milestones = self._tracking_milestones()
         for order in self:
             stages = Stage._get_company_stages(order.company_id)
-            pending = order._tracking_resolve(stages)[1]
+            pending = order._tracking_resolve(stages, milestones)[1]
             order.tracking_checkpoint_id = (
                 pending
-                if pending.trigger_mode == "manual" and not order._tracking_override_code()
+                if pending.trigger_mode == "manual"
+                and not order._tracking_override_code(milestones)
                 else False
             )
 

@@ -5,8 +5,8 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..tools import clock, engine, history, sla, transaction
+from ..tools.nodes import OVERRIDE
 from .order_tracking_event import GENESIS_HASH
-from .order_tracking_stage import OVERRIDE_CODES
 
 
 class OrderTrackingRecorder(models.AbstractModel):
@@ -31,33 +31,31 @@ class OrderTrackingRecorder(models.AbstractModel):
         self.ensure_one()
         return self.company_id.resource_calendar_id._tracking_cached()
 
-    def _tracking_event_source(self, code):
-        """(model, id, name) of the document that moved the order into ``code``."""
+    def _tracking_event_source(self, code, previous_code=False, nodes=None):
+        """(model, id, name) of the document that moved the order from
+        ``previous_code`` into ``code``: the node left's exit source when it
+        declares one (an approval's decision), else the node entered's source
+        (``_tracking_nodes()``), else the order itself."""
         self.ensure_one()
-        if code in ("to_ship", "waiting_stock", "ready", "partially_shipped", "shipped"):
-            pickings = self.picking_ids.filtered(lambda p: p.state == "done")
-            if code in ("to_ship", "waiting_stock", "ready") or not pickings:
-                pickings = self.picking_ids
-            picking = pickings.sorted(lambda p: (p.date_done or p.scheduled_date, p.id))[-1:]
-            if picking:
-                return picking._name, picking.id, picking.name
-        if code == "returned":
-            returns = self.picking_ids.filtered(
-                lambda p: p.state == "done" and p.location_id.usage == "customer"
-            )
-            picking = returns.sorted(lambda p: (p.date_done, p.id))[-1:]
-            if picking:
-                return picking._name, picking.id, picking.name
-        if code in ("invoiced", "paid"):
-            invoices = self._tracking_customer_invoices().filtered(lambda m: m.state == "posted")
-            invoice = invoices.sorted("id")[-1:]
-            if code == "paid" and invoice:
-                payment = invoices.matched_payment_ids.sorted("id")[-1:]
-                if payment:
-                    return payment._name, payment.id, payment.name
-            if invoice:
-                return invoice._name, invoice.id, invoice.name
+        nodes = nodes or self._tracking_nodes()
+        left, entered = nodes.get(previous_code or ""), nodes.get(code)
+        candidates = []
+        if left and left.exit_source and not (entered and entered.kind == OVERRIDE):
+            candidates.append(left.exit_source)
+        if entered and entered.source:
+            candidates.append(entered.source)
+        for source in candidates:
+            record = source(self)
+            if record:
+                return self._tracking_source_of(record)
         return self._name, self.id, self.name
+
+    @api.model
+    def _tracking_source_of(self, record):
+        """(model, id, name) of one record, as an event names its source."""
+        record.ensure_one()
+        name = record.name if "name" in record._fields and record.name else record.display_name
+        return record._name, record.id, name
 
     def _tracking_moving_code(self, previous, stage, milestones):
         """The node whose fact moved the order from ``previous`` into
@@ -67,7 +65,7 @@ class OrderTrackingRecorder(models.AbstractModel):
         prepaid order to Done moved it through Delivered)."""
         self.ensure_one()
         code = self._tracking_code_of(stage)
-        if code in OVERRIDE_CODES:
+        if milestones.get(code, (None,))[0] == OVERRIDE:
             return code  # its own fact, whatever the walk passed
         stages = self.env["order.tracking.stage"]._get_company_stages(self.company_id)
         ids = stages.ids
@@ -100,6 +98,7 @@ class OrderTrackingRecorder(models.AbstractModel):
         entered_at = {order.id: order.tracking_entered_at for order, _p, _s in transitions}
         work_hours = self._tracking_work_hours(calendars, entered_at, now)
         deadlines = {}
+        nodes = self._tracking_nodes()
         milestones = self._tracking_milestones()
         vals_list = []
         for order, previous, stage in transitions:
@@ -113,7 +112,9 @@ class OrderTrackingRecorder(models.AbstractModel):
                 deadlines[key] = sla.deadline(calendar, now, sla_hours)
             note, forced_source = history.recorded_note_and_source(order.id)
             source = forced_source or order._tracking_event_source(
-                order._tracking_moving_code(previous, stage, milestones)
+                order._tracking_moving_code(previous, stage, milestones),
+                specs[previous.id][0] if previous else False,
+                nodes,
             )
             vals_list.append(
                 {

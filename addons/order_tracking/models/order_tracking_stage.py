@@ -6,23 +6,8 @@ from odoo.tools import SQL
 
 CODE_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 
-# The standard nodes whose relative order is dictated by the facts.
-STANDARD_ORDER = (
-    "draft",
-    "to_approve",
-    "to_ship",
-    "waiting_stock",
-    "ready",
-    "partially_shipped",
-    "shipped",
-    "delivered",
-    "invoiced",
-    "paid",
-    "done",
-)
-# Nodes that override the walk over the others when their fact holds
-# (sale.order._tracking_override_code).
-OVERRIDE_CODES = ("cancelled", "returned")
+# The standard nodes, their order and which override the walk are declared
+# once, in the node registry (sale.order._tracking_nodes()).
 # Nodes an order cannot do without.
 REQUIRED_CODES = ("draft", "to_ship", "done", "cancelled")
 # The facts a checkpoint can hold, and the nodes each of them moves an order to.
@@ -134,7 +119,7 @@ class OrderTrackingStage(models.Model):
 
     @api.depends("code")
     def _compute_is_standard(self):
-        standard = set(STANDARD_ORDER) | set(OVERRIDE_CODES)
+        standard = set(self.env["sale.order"]._tracking_nodes().codes)
         for stage in self:
             stage.is_standard = stage.code in standard
 
@@ -243,9 +228,10 @@ class OrderTrackingStage(models.Model):
     @api.constrains("sequence", "code", "active", "company_id")
     def _check_standard_order(self):
         companies = list(self.mapped("company_id")) or [self.env["res.company"]]
+        walk = self.env["sale.order"]._tracking_nodes().walk_codes()
+        position = {code: index for index, code in enumerate(walk)}
         for company in companies:
             stages = self._get_company_stages(company)
-            position = {code: index for index, code in enumerate(STANDARD_ORDER)}
             standard = [s for s in stages if s.code in position]
             codes = [s.code for s in standard]
             if codes != sorted(codes, key=position.get):
@@ -253,7 +239,7 @@ class OrderTrackingStage(models.Model):
                     self.env._(
                         "The standard nodes must keep the order the documents impose: "
                         "%(order)s. Move custom checkpoints freely between them.",
-                        order=" → ".join(STANDARD_ORDER),
+                        order=" → ".join(walk),
                     )
                 )
 
