@@ -197,61 +197,10 @@ class OrderAlert(models.Model):
             alert.description = alert._describe()
 
     def _describe(self):
+        """The sentence of the alert's kind (``_describe_<kind>`` of the rules)."""
         self.ensure_one()
-        order = self.order_id.name or ""
-        node = self.stage_id.name or ""
-        since = self._fmt(self.start_at)
-        if self.kind == "stage_sla":
-            return self.env._(
-                "%(order)s has been in “%(node)s” since %(since)s, past %(step)s of its "
-                "time limit.",
-                order=order,
-                node=node,
-                since=since,
-                step=self.level_name,
-            )
-        if self.kind == "approval_overdue":
-            return self.env._(
-                "%(order)s has been waiting for approval since %(since)s.", order=order, since=since
-            )
-        if self.kind == "stock_shortage":
-            return self.env._(
-                "%(order)s has been short of stock since %(since)s.", order=order, since=since
-            )
-        if self.kind == "ship_date":
-            if self.step == 0:
-                if self.due_at:
-                    return self.env._(
-                        "%(order)s is promised for %(date)s but its goods are expected "
-                        "on %(forecast)s.",
-                        order=order,
-                        date=since,
-                        forecast=self._fmt(self.due_at),
-                    )
-                return self.env._(
-                    "%(order)s is promised for %(date)s but its goods are short and no "
-                    "replenishment is planned.",
-                    order=order,
-                    date=since,
-                )
-            return self.env._(
-                "%(order)s was promised for %(date)s and is not fully shipped.",
-                order=order,
-                date=since,
-            )
-        if self.kind == "delivery_exception":
-            reasons = self.picking_id._alert_exception_reasons(labels=True)
-            return self.env._(
-                "Delivery %(picking)s of %(order)s: %(reason)s",
-                picking=self.picking_id.name or "",
-                order=order,
-                reason=", ".join(reasons) or self.env._("exception cleared"),
-            )
-        return self.env._(
-            "%(order)s: %(date)s plus the delay of the rule has passed.",
-            order=order,
-            date=since,
-        )
+        describe = getattr(self.env["order.alert.rule"], f"_describe_{self.kind}", None)
+        return describe(self) if describe else ""
 
     # ------------------------------------------------------------------
     # CRUD

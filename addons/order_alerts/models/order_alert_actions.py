@@ -18,8 +18,9 @@ class OrderAlertActions(models.AbstractModel):
         for rule in self.rule_id:
             alerts = self.filtered(lambda a, r=rule: a.rule_id == r)
             if rule.action_activity:
-                if rule.kind == "stock_shortage":
-                    self.env["order.alert.shortage"].sudo()._sync_from_alerts(alerts)
+                schedule = rule._kind_hook("schedule")
+                if schedule:
+                    schedule(alerts)
                 else:
                     alerts._schedule_activities()
             if rule.action_post:

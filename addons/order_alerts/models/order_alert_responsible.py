@@ -32,12 +32,9 @@ class OrderAlertResponsible(models.AbstractModel):
         elif kind == "team_leader":
             user = order.team_id.user_id or order.user_id
         elif kind == "stage_group":
-            if self.kind == "stage_sla":
-                group = self.stage_id.group_id
-            elif self.kind == "approval_overdue":
-                group = self._approval_stage(order.company_id).group_id
-            else:
-                group = order.tracking_stage_id.group_id
+            watched = self._kind_hook("watched_stage")
+            stage = watched(order.company_id) if watched else order.tracking_stage_id
+            group = stage.group_id
         if group and not user:
             users = self._group_members(group, order.company_id, cache)
             user = users[order.id % len(users)] if users else user

@@ -4,7 +4,7 @@ from urllib.parse import urlparse
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-from ..tools.definitions import KINDS, MAX_HOURS, OPEN_STATES, STAGE_KINDS
+from ..tools.definitions import KINDS, MAX_HOURS, OPEN_STATES
 
 
 class OrderAlertRule(models.Model):
@@ -225,71 +225,23 @@ class OrderAlertRule(models.Model):
                     self.env._("“%(rule)s” must try its webhook 1 to 20 times.", rule=rule.name)
                 )
 
-    @api.constrains("kind", "stage_id", "hours")
-    def _check_stage(self):
+    @api.constrains("kind", "stage_id", "hours", "date_field")
+    def _check_kind(self):
+        """What the rule's kind refuses (``_check_rule_<kind>``)."""
         for rule in self:
-            if rule.kind == "stage_sla":
-                if not rule.stage_id:
-                    raise ValidationError(
-                        self.env._(
-                            "The alert rule “%(rule)s” needs the status node to watch.",
-                            rule=rule.name,
-                        )
-                    )
-                if rule.stage_id.pause_sla:
-                    raise ValidationError(
-                        self.env._(
-                            "“%(node)s” pauses SLA clocks: an SLA alert on it would never run.",
-                            node=rule.stage_id.name,
-                        )
-                    )
-                if not rule.hours and not rule.stage_id.sla_hours:
-                    raise ValidationError(
-                        self.env._(
-                            "Give the alert rule “%(rule)s” a number of hours, or set an SLA on "
-                            "the node “%(node)s”.",
-                            rule=rule.name,
-                            node=rule.stage_id.name,
-                        )
-                    )
-            if rule.kind == "approval_overdue" and not rule.hours:
-                stage = rule._approval_stage(rule.company_id)
-                if not (stage and stage.sla_hours):
-                    raise ValidationError(
-                        self.env._(
-                            "Give the alert rule “%(rule)s” a number of hours: the “To Approve” "
-                            "node has no SLA.",
-                            rule=rule.name,
-                        )
-                    )
+            check = rule._kind_hook("check_rule")
+            if check:
+                check()
 
-    @api.constrains("kind", "date_field")
-    def _check_date_field(self):
-        for rule in self:
-            if rule.kind != "custom":
-                continue
-            if not rule.date_field:
-                raise ValidationError(
-                    self.env._(
-                        "The custom alert rule “%(rule)s” needs a date field.", rule=rule.name
-                    )
-                )
-            field = self.env["sale.order"]._fields.get(rule.date_field)
-            if not field or field.type not in ("date", "datetime"):
-                raise ValidationError(
-                    self.env._(
-                        "“%(field)s” is not a date or datetime field of sale orders.",
-                        field=rule.date_field,
-                    )
-                )
-            if not field.store or field.company_dependent:
-                raise ValidationError(
-                    self.env._(
-                        "“%(field)s” is not stored in the database, so it cannot start "
-                        "an alert clock.",
-                        field=rule.date_field,
-                    )
-                )
+    def _register_hook(self):
+        result = super()._register_hook()
+        missing = self._kind_missing_hooks()
+        if missing:
+            raise TypeError(
+                "order.alert.rule: alert kinds without their methods "
+                "(see models/order_alert_kinds.py): " + ", ".join(missing)
+            )
+        return result
 
     @api.constrains("domain")
     def _check_domain(self):
@@ -355,12 +307,9 @@ class OrderAlertRule(models.Model):
                             rule=rule.name,
                         )
                     )
-            if kind == "stage_group" and rule.kind in STAGE_KINDS:
-                stage = (
-                    rule.stage_id
-                    if rule.kind == "stage_sla"
-                    else rule._approval_stage(rule.company_id)
-                )
+            watched = rule._kind_hook("watched_stage")
+            if kind == "stage_group" and watched:
+                stage = watched(rule.company_id)
                 if not stage.group_id:
                     raise ValidationError(
                         self.env._(

@@ -40,8 +40,9 @@ class OrderAlertScan(models.AbstractModel):
             return 0
         self._scan_resolve(now)
         raised = self._scan_raise(now)
-        if self.kind == "ship_date" and self.predictive:
-            raised += self._scan_predict(now)
+        more = self._kind_hook("scan_more")
+        if more:
+            raised += more(now)
         return raised
 
     def _scan_lock(self):
@@ -82,7 +83,7 @@ class OrderAlertScan(models.AbstractModel):
         an alert certainly still holds (``_still_holds_sql_<kind>``), the
         others are not even loaded — a pass over a thousand alerts that all
         hold is one query; ``_alert_holds`` decides on the candidates."""
-        still_holds = getattr(self, f"_still_holds_sql_{self.kind}", None)
+        still_holds = self._kind_hook("still_holds_sql")
         conditions = [
             SQL("a.rule_id = %s", self.id),
             SQL("a.state IN %s", OPEN_STATES),
@@ -169,10 +170,9 @@ class OrderAlertScan(models.AbstractModel):
     def _limit_hours(self, company):
         """The time limit (breach) in working hours for ``company``'s orders."""
         self.ensure_one()
-        if self.kind == "stage_sla":
-            return self.hours or self.stage_id.sla_hours
-        if self.kind == "approval_overdue":
-            return self.hours or self._approval_stage(company).sla_hours
+        watched = self._kind_hook("watched_stage")
+        if watched:
+            return self.hours or watched(company).sla_hours
         return self.hours
 
     def _ladder(self, company):
@@ -182,7 +182,8 @@ class OrderAlertScan(models.AbstractModel):
         if limit is False or limit is None:
             return []
         steps = []
-        if self.kind != "ship_date" and limit > 0 and self.warning_ratio > 0:
+        warns = self._kind_hook("warns", lambda: True)()
+        if warns and limit > 0 and self.warning_ratio > 0:
             steps.append((0, limit * self.warning_ratio))
         steps.append((1, limit))
         if self.escalation_hours > 0:
@@ -235,7 +236,7 @@ class OrderAlertScan(models.AbstractModel):
     def _scan_source(self, bound, now):
         """SQL selecting (order_id, company_id, entry_key, entry_id, start_at,
         picking_id) of the candidates whose clock started before ``bound``."""
-        method = getattr(self, f"_scan_source_{self.kind}", None)
+        method = self._kind_hook("scan_source")
         return method(bound, now) if method else None
 
     def _due_query(self, source, table, last=None, new_only=True, limit=None):
@@ -295,22 +296,9 @@ class OrderAlertScan(models.AbstractModel):
         if source is not None:
             rows = rule._fetch(rule._due_query(source, table, new_only=False))
             order_ids.update(row["order_id"] for row in rule._scan_filter(rows, now))
-        if rule.kind == "ship_date" and rule.predictive:
-            last = (0, "")
-            while True:
-                rows = rule._fetch(rule._predict_query(now, last))
-                if not rows:
-                    break
-                last = (rows[-1]["order_id"], rows[-1]["entry_key"])
-                risks = (
-                    self.env["sale.order"]
-                    .sudo()
-                    .browse([r["order_id"] for r in rows])
-                    ._alert_ship_risk()
-                )
-                order_ids.update(oid for oid, (risk, _f) in risks.items() if risk)
-                if len(rows) < rule._scan_batch_size:
-                    break
+        more = rule._kind_hook("dry_run_more")
+        if more:
+            order_ids.update(more(now))
         return sorted(order_ids)
 
     # -- pause nodes: custom clocks run across nodes --
@@ -325,9 +313,12 @@ class OrderAlertScan(models.AbstractModel):
         )
 
     def _scan_filter(self, rows, now):
-        """Python refinement of the SQL rows; custom clocks skip pause time."""
-        if self.kind != "custom" or not rows:
-            return rows
+        """Python refinement of the SQL rows (``_filter_rows_<kind>``)."""
+        refine = self._kind_hook("filter_rows")
+        return refine(rows, now) if refine and rows else rows
+
+    def _scan_skip_pauses(self, rows, now):
+        """The due rows of clocks that skip the time spent in pause nodes."""
         pause_ids = set(self._pause_stage_ids())
         if not pause_ids:
             return rows
@@ -488,11 +479,9 @@ class OrderAlertScan(models.AbstractModel):
             live = live.filtered_domain(domain)
         if self.company_id:
             live = live.filtered(lambda o: o.company_id == self.company_id)
-        risks = {}
-        if self.kind == "ship_date":
-            predicted = alerts.filtered(lambda a: a.step == 0).order_id & live
-            risks = predicted._alert_ship_risk()
-        check = getattr(self, f"_holds_{self.kind}")
+        find_risks = self._kind_hook("risks")
+        risks = find_risks(alerts, live) if find_risks else {}
+        check = self._kind_hook("holds")
         return {
             alert.id
             for alert in alerts

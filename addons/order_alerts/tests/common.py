@@ -14,6 +14,7 @@ from datetime import datetime
 from freezegun import freeze_time
 
 from odoo.tests import new_test_user
+from odoo.tools import SQL
 
 from odoo.addons.order_tracking.tests.common import OrderTrackingCase
 
@@ -106,3 +107,52 @@ class AlertCase(OrderTrackingCase):
 
     def open_alerts(self, rule, order=None):
         return self.alerts(rule, order).filtered(lambda a: a.state != "resolved")
+
+    # -- one kind, three statements of its condition ---------------------------
+
+    def assert_conditions_agree(self, rule, when, alerts=None):
+        """The three statements of ``rule``'s kind agree on its open alerts
+        at ``when``: the Python check (``_holds_<kind>``); the SQL the
+        resolve pass trusts (``_still_holds_sql_<kind>``: when it says an
+        alert holds, the Python check says so too); and the scan's source
+        (``_scan_source_<kind>``: an alert holds exactly when its order is
+        still a candidate under the same clock entry — predicted alerts,
+        step 0 of the ship-date kind, excepted: a risk, not a source row).
+        Returns (holding, cleared) alerts, so that a test can also say which."""
+        alerts = alerts if alerts is not None else self.open_alerts(rule)
+        self.assertTrue(alerts, "no alert to compare the conditions on")
+        with freeze_time(when):
+            self.env.flush_all()
+            now = datetime.fromisoformat(when)
+            holding = rule._alert_holds(alerts)
+            still_holds = rule._kind_hook("still_holds_sql")
+            if still_holds:
+                self.env.cr.execute(
+                    SQL(
+                        """SELECT a.id FROM order_alert a JOIN sale_order so ON so.id = a.order_id
+                            WHERE a.id = ANY(%s) AND %s AND %s""",
+                        alerts.ids,
+                        SQL(" AND ").join(rule._scan_scope()),
+                        still_holds(),
+                    )
+                )
+                certain = {row[0] for row in self.env.cr.fetchall()}
+                self.assertLessEqual(
+                    certain, holding, f"{rule.kind}: the SQL says holds, Python says cleared"
+                )
+                self.assertEqual(
+                    certain, holding, f"{rule.kind}: the SQL and Python checks disagree"
+                )
+            source = rule._scan_source(datetime(9999, 1, 1), now)
+            rows = rule._fetch(source) if source is not None else []
+            candidates = {(row["order_id"], row["entry_key"]) for row in rows}
+            for alert in alerts.filtered(lambda a: not (a.kind == "ship_date" and a.step == 0)):
+                self.assertEqual(
+                    (alert.order_id.id, alert.stage_entry_key) in candidates,
+                    alert.id in holding,
+                    f"{rule.kind}: the scan's source and the Python check disagree on "
+                    f"{alert.order_id.name} ({alert.stage_entry_key})",
+                )
+        return alerts.filtered(lambda a: a.id in holding), alerts.filtered(
+            lambda a: a.id not in holding
+        )

@@ -86,3 +86,17 @@ class TestCustomRule(AlertCase):
             quotation.action_confirm()
             self.env.flush_all()
         self.assertEqual(alert.state, "resolved")
+
+    def test_sql_and_python_conditions_agree(self):
+        waiting = self.confirmed_order("2037-11-30 09:00:00", lines=[(self.product, 20)])
+        shipped = self.confirmed_order("2037-11-30 09:00:00", lines=[(self.product, 20)])
+        self.assertEqual(self.scan(self.rule, "2037-12-01 09:05:00"), 2)
+        with self.at("2037-12-01 10:00:00"):
+            shipped.picking_ids.action_assign()
+            self.ship_all(shipped)
+            self.env.flush_all()
+        holding, cleared = self.assert_conditions_agree(
+            self.rule, "2037-12-01 10:30:00", self.alerts(self.rule)
+        )
+        self.assertEqual(holding.order_id, waiting)
+        self.assertEqual(cleared.order_id, shipped)

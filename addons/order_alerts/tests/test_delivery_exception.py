@@ -120,3 +120,23 @@ class TestDeliveryException(AlertCase):
         self.assertEqual(returned.state, "done")
         self.assertFalse(returned.delivery_exception_date)
         self.assertEqual(self.scan(self.rule, "2037-12-01 10:05:00"), 0)
+
+    def test_sql_and_python_conditions_agree(self):
+        flagged = self.confirmed_order("2037-11-30 09:00:00")
+        cleared_order = self.confirmed_order("2037-11-30 09:00:00")
+        cancelled = self.confirmed_order("2037-11-30 09:00:00")
+        with self.at("2037-11-30 10:00:00"):
+            for order in flagged | cleared_order:
+                order.picking_ids.delivery_exception_note = "Damaged in transit 运输破损"
+                order.picking_ids.action_flag_delivery_exception()
+            cancelled.picking_ids.action_cancel()
+            self.env.flush_all()
+        self.assertEqual(self.scan(self.rule, "2037-11-30 10:05:00"), 3)
+        with self.at("2037-11-30 11:00:00"):
+            cleared_order.picking_ids.action_clear_delivery_exception()
+            self.env.flush_all()
+        holding, cleared = self.assert_conditions_agree(
+            self.rule, "2037-11-30 11:30:00", self.alerts(self.rule)
+        )
+        self.assertEqual(holding.order_id, flagged | cancelled)
+        self.assertEqual(cleared.order_id, cleared_order)

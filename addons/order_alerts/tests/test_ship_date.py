@@ -193,3 +193,21 @@ class TestPredictiveBreach(AlertCase):
         order.picking_ids.scheduled_date = datetime(2037, 12, 8, 9, 0)
         self.assertEqual(self.scan(self.rule, "2037-12-01 09:00:00"), 1)
         self.assertEqual(self.alerts(self.rule, order).due_at, datetime(2037, 12, 8, 9, 0))
+
+    def test_sql_and_python_conditions_agree(self):
+        late = self.confirmed_order(
+            "2037-11-30 09:00:00", commitment_date=datetime(2037, 12, 7, 10, 0)
+        )
+        shipped = self.confirmed_order(
+            "2037-11-30 09:00:00", commitment_date=datetime(2037, 12, 7, 10, 0)
+        )
+        self.assertEqual(self.scan(self.rule, "2037-12-07 10:05:00"), 2)
+        with self.at("2037-12-07 11:00:00"):
+            shipped.picking_ids.action_assign()
+            self.ship_all(shipped)
+            self.env.flush_all()
+        holding, cleared = self.assert_conditions_agree(
+            self.rule, "2037-12-07 11:30:00", self.alerts(self.rule)
+        )
+        self.assertEqual(holding.order_id, late)
+        self.assertEqual(cleared.order_id, shipped)

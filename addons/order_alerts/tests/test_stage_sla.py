@@ -212,6 +212,20 @@ class TestStageSla(AlertCase):
             self.create_order()
         self.assertEqual(self.scan(self.rule, "2037-12-10 09:00:00"), 0)
 
+    def test_sql_and_python_conditions_agree(self):
+        staying = self.confirmed_order("2037-11-30 09:00:00")
+        leaving = self.confirmed_order("2037-11-30 09:00:00")
+        self.assertGreaterEqual(self.scan(self.rule, "2037-12-07 09:00:00"), 2)
+        with self.at("2037-12-07 09:30:00"):
+            leaving.picking_ids.action_assign()
+            self.env.flush_all()
+        self.assertEqual(leaving.tracking_stage_code, "ready")
+        holding, cleared = self.assert_conditions_agree(
+            self.rule, "2037-12-07 10:00:00", self.alerts(self.rule)
+        )
+        self.assertEqual(holding.order_id, staying)
+        self.assertEqual(cleared.order_id, leaving)
+
 
 @tagged("post_install", "-at_install")
 class TestCheckpointSla(AlertCase):

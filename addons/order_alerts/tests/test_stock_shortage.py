@@ -106,3 +106,18 @@ class TestStockShortage(AlertCase):
         self.assertEqual(self.scan(self.rule, "2037-11-30 10:55:00"), 0)
         self.assertEqual(self.scan(self.rule, "2037-11-30 11:05:00"), 1)
         self.assertEqual(self.alerts(self.rule, order).stage_entry_id, order.tracking_last_event_id)
+
+    def test_sql_and_python_conditions_agree(self):
+        staying = self.short_order("2037-11-30 09:00:00", [(self.rare, 3)])
+        leaving = self.short_order("2037-11-30 09:00:00", [(self.rare_b, 2)])
+        self.assertEqual(self.scan(self.rule, "2037-11-30 10:30:00"), 2)
+        with self.at("2037-11-30 11:00:00"):
+            self.receive(self.rare_b, 2)
+            leaving.picking_ids.action_assign()
+            self.env.flush_all()
+        self.assertFalse(leaving.tracking_short)
+        holding, cleared = self.assert_conditions_agree(
+            self.rule, "2037-11-30 11:30:00", self.alerts(self.rule)
+        )
+        self.assertEqual(holding.order_id, staying)
+        self.assertEqual(cleared.order_id, leaving)

@@ -20,8 +20,6 @@ KINDS = [
     ("delivery_exception", "Delivery exception"),
     ("custom", "Custom: domain + date + delay"),
 ]
-# kinds whose clock runs from the node entry of one given node
-STAGE_KINDS = ("stage_sla", "approval_overdue")
 
 
 def date_key(value):
