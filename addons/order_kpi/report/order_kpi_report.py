@@ -2,7 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from ..tools import schema
+from ..tools import facts, schema
 
 MISS_REASONS = [
     ("credit_hold", "Credit hold"),
@@ -199,8 +199,7 @@ class OrderKpiReport(models.Model):
 
     def init(self):
         result = super().init()
-        schema.install(self.env.cr)
-        self.pool.post_init(self._kpi_rebuild_if_changed)
+        self._kpi_follow_nodes()
         return result
 
     @api.depends_context("allowed_company_ids")
@@ -384,12 +383,26 @@ class OrderKpiReport(models.Model):
     def _kpi_rebuild(self, truncate=False):
         """Rebuild every fact from the documents (repairs any drift)."""
         self.env.flush_all()
-        count = schema.rebuild(self.env.cr, truncate=truncate)
+        roles = self._kpi_node_roles()
+        count = schema.rebuild(self.env.cr, roles, truncate=truncate)
         self.env["ir.config_parameter"].sudo().set_param(
-            "order_kpi.definition", schema.definition_digest()
+            "order_kpi.definition", schema.definition_digest(roles)
         )
         self._kpi_invalidate()
         return count
+
+    @api.model
+    def _kpi_node_roles(self):
+        """{role: [node codes]} the facts read the history by (node registry)."""
+        return facts.node_roles(self.env["sale.order"]._tracking_nodes())
+
+    @api.model
+    def _kpi_follow_nodes(self):
+        """An add-on changed the node registry (installed or upgraded): the
+        refresh functions follow the nodes' roles, and the facts are rebuilt
+        once the registry is ready if their definition changed."""
+        schema.install(self.env.cr, self._kpi_node_roles())
+        self.pool.post_init(self._kpi_rebuild_if_changed)
 
     @api.model
     def _kpi_rebuild_if_changed(self):
@@ -397,7 +410,7 @@ class OrderKpiReport(models.Model):
         stored = self.env["ir.config_parameter"].sudo().get_param("order_kpi.definition")
         self.env.cr.execute(SQL("SELECT NOT EXISTS (SELECT 1 FROM order_kpi_report)"))
         empty = self.env.cr.fetchone()[0]
-        if stored != schema.definition_digest() or empty:
+        if stored != schema.definition_digest(self._kpi_node_roles()) or empty:
             self._kpi_rebuild(truncate=True)
 
     @api.model

@@ -27,6 +27,8 @@ The KPI-5 traps are handled here, each in one place:
   the lines *now*.
 """
 
+import re
+
 from odoo.tools import SQL
 
 
@@ -209,8 +211,34 @@ ORDER_FACT = (
 ORDER_COLUMNS = tuple(name for name, _expression in ORDER_FACT)
 
 
-def order_fact_select(scope):
-    """One row per sale order (columns: ``ORDER_COLUMNS``)."""
+# the node roles the facts read (sale.order._tracking_nodes(): tools/nodes.py of
+# order_tracking): the events of an order are read by what their nodes are, not by code
+NODE_ROLES = ("shipped", "shortage", "approval", "warehouse")
+
+
+NODE_CODE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+
+
+def codes_array(codes):
+    """A literal ``varchar[]`` of node codes: the refresh function's body is
+    literal SQL (no parameters), and a node code is a word of lowercase
+    letters, digits and underscores (order.tracking.stage checks it)."""
+    for code in codes:
+        if not NODE_CODE.match(code):
+            raise ValueError(f"not a node code: {code!r}")
+    quoted = ", ".join(f"'{code}'" for code in codes)
+    return SQL(f"ARRAY[{quoted}]::varchar[]")
+
+
+def node_roles(nodes):
+    """{role: literal array of codes} of the node registry ``nodes``, for the
+    SQL below."""
+    return {role: codes_array(nodes.with_role(role)) for role in NODE_ROLES}
+
+
+def order_fact_select(scope, roles):
+    """One row per sale order (columns: ``ORDER_COLUMNS``); ``roles``: the
+    node codes of each role (``node_roles``)."""
     return SQL(
         """
 WITH orders AS (
@@ -259,12 +287,13 @@ WITH orders AS (
   GROUP BY p.sale_id
 ), events AS (
     SELECT e.order_id,
-           MAX(e.date) FILTER (WHERE e.to_code = 'shipped') AS shipped_at,
-           BOOL_OR(e.to_code = 'waiting_stock') AS was_short,
-           SUM(e.hours_in_previous) FILTER (WHERE e.from_code = 'to_approve') AS approval_hours,
-           BOOL_OR(e.from_code = 'to_approve' AND s.sla_hours > 0
+           MAX(e.date) FILTER (WHERE e.to_code = ANY(%(shipped)s)) AS shipped_at,
+           BOOL_OR(e.to_code = ANY(%(shortage)s)) AS was_short,
+           SUM(e.hours_in_previous)
+               FILTER (WHERE e.from_code = ANY(%(approval)s)) AS approval_hours,
+           BOOL_OR(e.from_code = ANY(%(approval)s) AND s.sla_hours > 0
                    AND e.work_hours_in_previous > s.sla_hours) AS approval_late,
-           BOOL_OR(e.from_code IN ('to_ship', 'ready', 'partially_shipped') AND s.sla_hours > 0
+           BOOL_OR(e.from_code = ANY(%(warehouse)s) AND s.sla_hours > 0
                    AND e.work_hours_in_previous > s.sla_hours) AS warehouse_late
       FROM order_tracking_event e
       LEFT JOIN order_tracking_stage s ON s.id = e.from_stage_id
@@ -354,6 +383,7 @@ ORDER BY o.company_id, o.date_order, o.id
         approvals=scope("r", "order_id"),
         deadline=day_end("o.promise_latest"),
         deadline_original=day_end("o.promise_original"),
+        **{role: roles[role] for role in NODE_ROLES},
     )
 
 

@@ -19,8 +19,9 @@ LOCK_CUSTOMERS = 1868655802
 LOCK_BATCH = 500
 
 
-def refresh_function():
-    """``order_kpi_refresh(ids)``: rebuild the facts of the orders ``ids``."""
+def refresh_function(roles):
+    """``order_kpi_refresh(ids)``: rebuild the facts of the orders ``ids``
+    (``roles``: facts.node_roles)."""
     scope = facts.Scope.ids()
     body = SQL(
         """
@@ -69,7 +70,7 @@ END
         lock_orders=SQL(str(LOCK_ORDERS)),
         lock_customers=SQL(str(LOCK_CUSTOMERS)),
         insert_orders=facts.insert(
-            "order_kpi_report", facts.ORDER_COLUMNS, facts.order_fact_select(scope)
+            "order_kpi_report", facts.ORDER_COLUMNS, facts.order_fact_select(scope, roles)
         ),
         insert_stages=facts.insert(
             "order_kpi_stage_report", facts.STAGE_COLUMNS, facts.stage_fact_select(scope)

@@ -234,8 +234,9 @@ def update_trigger(table, column):
     )
 
 
-def install(cr):
-    """Create or replace the dirty table, the functions and the triggers."""
+def install(cr, roles):
+    """Create or replace the dirty table, the functions and the triggers
+    (``roles``: facts.node_roles of the node registry)."""
     cr.execute(
         SQL(
             """
@@ -244,7 +245,7 @@ CREATE INDEX IF NOT EXISTS order_kpi_dirty_xid_idx ON order_kpi_dirty (xid, orde
 """
         )
     )
-    cr.execute(refresh_function())
+    cr.execute(refresh_function(roles))
     for statement in FLUSH_FUNCTIONS:
         cr.execute(statement)
     cr.execute(
@@ -310,13 +311,14 @@ DROP FUNCTION IF EXISTS order_kpi_refresh(integer[]);
     )
 
 
-def definition_digest():
+def definition_digest(roles):
     """A fingerprint of the SQL the facts are built with: when it changes
-    (an upgrade changed a formula), the facts are rebuilt."""
-    return hashlib.sha1(refresh_function().code.encode()).hexdigest()
+    (an upgrade changed a formula, an add-on a node's role), the facts are
+    rebuilt."""
+    return hashlib.sha1(refresh_function(roles).code.encode()).hexdigest()
 
 
-def rebuild(cr, truncate=False):
+def rebuild(cr, roles, truncate=False):
     """Rebuild every fact from the documents, in one transaction.
 
     Readers keep seeing the previous facts until it commits; commit-time
@@ -334,7 +336,9 @@ def rebuild(cr, truncate=False):
     for table in FACT_TABLES:
         cr.execute(SQL("%s %s", SQL("TRUNCATE" if truncate else "DELETE FROM"), SQL(table)))
     cr.execute(
-        facts.insert("order_kpi_report", facts.ORDER_COLUMNS, facts.order_fact_select(everything))
+        facts.insert(
+            "order_kpi_report", facts.ORDER_COLUMNS, facts.order_fact_select(everything, roles)
+        )
     )
     orders = cr.rowcount
     cr.execute(
