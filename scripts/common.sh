@@ -130,11 +130,11 @@ odoo_launcher() {
   die "no working launcher for Odoo $want of $PYTHON (run scripts/ensure_odoo.sh)"
 }
 
-# odoo_addons_path: prints the comma-separated addons path: Odoo's own add-on directories
+# odoo_addons_path [DIR]: prints the comma-separated addons path: Odoo's own add-on directories
 # (odoo/addons, the sibling addons/ of a source checkout, other odoo.addons namespace
 # contributions) followed by <repo>/addons when it holds at least one add-on.
 odoo_addons_path() {
-  py - "$REPO_ROOT/addons" <<'PY'
+  py - "${1:-$REPO_ROOT/addons}" <<'PY'
 import os, sys
 import odoo, odoo.addons
 
@@ -155,10 +155,11 @@ print(",".join(paths))
 PY
 }
 
-# project_addons: prints the comma-joined names of the installable add-ons in <repo>/addons
-# (every addons/*/__manifest__.py whose `installable` is not False); empty when none.
+# project_addons [DIR]: prints the comma-joined names of the installable add-ons in DIR
+# (default <repo>/addons: every DIR/*/__manifest__.py whose `installable` is not False);
+# empty when none. tests/addons holds the add-ons the tests load (never shipped).
 project_addons() {
-  py - "$REPO_ROOT/addons" <<'PY'
+  py - "${1:-$REPO_ROOT/addons}" <<'PY'
 import ast, glob, os, sys
 names = []
 for manifest in sorted(glob.glob(os.path.join(sys.argv[1], "*", "__manifest__.py"))):

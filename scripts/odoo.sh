@@ -7,6 +7,9 @@
 #   scripts/odoo.sh shell -d mydb
 # Database connection: the usual PG* variables (PGHOST, PGPORT, PGUSER, PGPASSWORD), read
 # by libpq; unset means the local unix socket as the current OS user.
+# ODOO_PROJECT_ADDONS: where our add-ons come from (default <repo>/addons; upgrade_check.sh
+# points it at an earlier version of them). ODOO_EXTRA_ADDONS: more add-on directories,
+# after ours (run_tests.sh: tests/addons).
 # ODOO_CLOCK (libfaketime's FAKETIME, e.g. "@2027-01-01 10:00:00"): the Odoo process runs
 # with its clock there (PostgreSQL keeps the real one); finding Odoo stays on the real clock.
 set -euo pipefail
@@ -19,7 +22,7 @@ odoo_launcher
 if [ "${#ODOO_CMD[@]}" -ge 2 ] && [ "${ODOO_CMD[-2]}" = -m ] && [ "${ODOO_CMD[-1]}" = odoo ]; then
   ODOO_CMD=("${ODOO_CMD[@]:0:${#ODOO_CMD[@]}-2}" "$REPO_ROOT/scripts/odoo_launcher.py")
 fi
-addons_path="$(odoo_addons_path)"
+addons_path="$(odoo_addons_path "${ODOO_PROJECT_ADDONS:-$REPO_ROOT/addons}")${ODOO_EXTRA_ADDONS:+,$ODOO_EXTRA_ADDONS}"
 
 cmd=()
 if [ $# -gt 0 ] && [[ $1 != -* ]]; then cmd=("$1"); shift; fi

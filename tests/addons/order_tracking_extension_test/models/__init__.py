@@ -1,0 +1,3 @@
+from . import order_tracking_test_certificate
+from . import sale_order
+from . import order_alert_rule
