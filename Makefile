@@ -16,7 +16,7 @@ export TEST_DB DEMO_DB PYTHON
 
 LINT_DIRS := $(wildcard addons tests bench)
 
-.PHONY: help deps test test-clock test-matrix rel4 demo demo-check bench soak i18n lint readme clean
+.PHONY: help deps test test-clock test-matrix rel4 upgrade-check demo demo-check bench soak i18n lint readme clean
 
 help:
 	@echo "make test-clock - the project suite again with the test clock $(TEST_CLOCK_SHIFT) from PostgreSQL's"
@@ -25,6 +25,7 @@ help:
 	@echo "make test   - rebuild $(TEST_DB) with every add-on installed and run the whole test suite, then REL-4 (REL4=0 skips it)"
 	@echo "make test-matrix - the same suite on each further Odoo 18 build (ODOO_MATRIX_PY or /etc/order_tracking/odoo-matrix)"
 	@echo "make rel4   - REL-4: install, upgrade and uninstall each add-on on a database with orders in every node"
+	@echo "make upgrade-check - the add-ons of .ci/upgrade-from with demo data, upgraded to this checkout: nothing users see changes, the schema of a fresh install"
 	@echo "make deps   - install what is missing: PostgreSQL, Odoo 18, Python test tools, Chromium, wkhtmltopdf, CJK fonts"
 	@echo "make bench  - benchmarks against plain Odoo in the same run (bench/README.md)"
 	@echo "make soak   - REL-5 soak and fault run: concurrent clients on --workers, a worker killed, PostgreSQL restarted"
@@ -64,6 +65,9 @@ demo: deps
 # The demo installs and tells its story whatever the day: scripts/demo_check.sh
 demo-check: deps
 	bash scripts/demo_check.sh
+
+upgrade-check: deps
+	bash scripts/upgrade_check.sh
 
 bench: deps
 	bash scripts/bench.sh
