@@ -254,6 +254,7 @@ class OrderKpiDashboard(models.AbstractModel):
         current["top_customers"] = report._kpi_top_customers(date_from, date_to)
         current["top_products"] = report._kpi_top_products(date_from, date_to)
         current["inventory_turnover"] = report._kpi_inventory_turnover(date_from, date_to)
+        previous["inventory_turnover"] = report._kpi_inventory_turnover(previous_from, previous_to)
         return {
             "date_from": fields.Date.to_string(date_from),
             "date_to": fields.Date.to_string(date_to),
@@ -264,6 +265,7 @@ class OrderKpiDashboard(models.AbstractModel):
             "companies": dashboard._dashboard_companies(),
             "currency_id": currency.id,
             "min_sample": report._kpi_min_sample(),
+            "cards": report._kpi_cards(),
             "current": current,
             "previous": previous,
             "trend": dashboard._dashboard_trend(report, date_to),

@@ -6,6 +6,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
+from ..tools import kpis
+
 TOP_N = 10
 
 
@@ -121,6 +123,29 @@ class OrderKpiReport(models.Model):
         return self.env.cr.dictfetchall()
 
     @api.model
+    def _kpi_definitions(self):
+        """The KPIs, in the cockpit's order (tools/kpis.py); extend with super():
+        a KPI with a ``select`` is aggregated, returned by ``get_kpis`` and shown
+        on the cockpit without another line."""
+        return list(kpis.COCKPIT)
+
+    @api.model
+    def _kpi_cards(self):
+        """The cockpit's cards, labels in the reader's language."""
+        return [
+            {
+                "key": kpi.key,
+                "label": self.env._(kpi.label),
+                "kind": kpi.kind,
+                "better": kpi.better,
+                "hint": self.env._(kpi.hint) if kpi.hint else False,
+                "drill": [list(leaf) for leaf in kpi.drill],
+            }
+            for kpi in self._kpi_definitions()
+            if kpi.card
+        ]
+
+    @api.model
     def _kpi_order_selects(self, query):
         """The period's order figures as SQL aggregates (one row)."""
 
@@ -184,6 +209,9 @@ class OrderKpiReport(models.Model):
         selects["repeat_customers"] = SQL(
             "COUNT(DISTINCT CASE WHEN %s = 1 THEN %s END)", col("repeat_order"), col("partner_id")
         )
+        for kpi in self._kpi_definitions():
+            if kpi.select:
+                selects[kpi.key] = kpi.select(self, query)
         return selects
 
     @api.model
@@ -426,6 +454,7 @@ SELECT COALESCE(SUM(v.value), 0),
             "repeat_customers": figures["repeat_customers"],
             "repurchase_rate": value(figures["repurchase_rate"]),
             "alerts": figures["alert_count"],
+            **{kpi.key: value(figures[kpi.key]) for kpi in self._kpi_definitions() if kpi.select},
         }
 
     @api.readonly

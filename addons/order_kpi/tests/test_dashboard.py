@@ -57,6 +57,29 @@ class TestDashboardData(KpiCase):
             ),
         )
 
+    def test_every_card_is_a_kpi_definition_with_a_value(self):
+        """The cards are the KPI definitions (one list): each has a value in
+        the period and the one before, labelled in the reader's language."""
+        data = self.data()
+        keys = [kpi.key for kpi in self.env["order.kpi.report"]._kpi_definitions() if kpi.card]
+        self.assertEqual([card["key"] for card in data["cards"]], keys)
+        for card in data["cards"]:
+            self.assertIn(card["key"], data["current"])
+            self.assertIn(card["key"], data["previous"])
+        self.assertEqual(data["cards"][0]["label"], "Orders")
+        self.assertEqual(
+            next(c for c in data["cards"] if c["key"] == "exception_ratio")["drill"],
+            [["exception", "=", 1]],
+        )
+        self.env["res.lang"]._activate_lang("zh_CN")
+        chinese = self.env["order.kpi.dashboard"].with_context(lang="zh_CN")
+        cards = chinese.get_dashboard_data(*(fields.Date.to_string(d) for d in self.month))["cards"]
+        self.assertNotEqual(cards[0]["label"], "Orders")
+        kpis = self.env["order.kpi.report"].get_kpis(
+            *(fields.Date.to_string(d) for d in self.month)
+        )
+        self.assertLessEqual(set(keys), set(kpis), "every card is a key of get_kpis")
+
     def test_teams_ranked_above_the_minimum_sample(self):
         teams = self.data()["teams"]
         self.assertEqual([t["name"] for t in teams], [self.team_east.name, self.team_south.name])

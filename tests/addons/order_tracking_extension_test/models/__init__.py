@@ -1,3 +1,4 @@
 from . import order_tracking_test_certificate
 from . import sale_order
 from . import order_alert_rule
+from . import order_kpi_report

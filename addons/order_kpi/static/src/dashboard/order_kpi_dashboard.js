@@ -146,69 +146,9 @@ export class OrderKpiDashboard extends Component {
     // Formatting
     // ------------------------------------------------------------------
 
+    /** The cards: the server's KPI definitions (order.kpi.report._kpi_definitions). */
     get cards() {
-        return [
-            { key: "orders", label: _t("Orders"), kind: "count", better: "up" },
-            { key: "amount", label: _t("Sales (untaxed)"), kind: "money", better: "up" },
-            { key: "aov", label: _t("Average order value"), kind: "money", better: "up" },
-            { key: "otd_rate", label: _t("On-time delivery"), kind: "rate", better: "up" },
-            {
-                key: "otd_rate_original",
-                label: _t("On time vs original promise"),
-                kind: "rate",
-                better: "up",
-            },
-            { key: "otif_rate", label: _t("OTIF"), kind: "rate", better: "up" },
-            {
-                key: "otd_forecast",
-                label: _t("On-time forecast"),
-                kind: "rate",
-                better: "up",
-                hint: _t("If every order at risk misses"),
-            },
-            { key: "at_risk", label: _t("Orders at risk"), kind: "count", better: "down" },
-            { key: "overdue", label: _t("Overdue, not delivered"), kind: "count", better: "down" },
-            {
-                key: "cycle_hours_median",
-                label: _t("Confirm → shipped, median"),
-                kind: "hours",
-                better: "down",
-            },
-            {
-                key: "cycle_hours_p90",
-                label: _t("Confirm → shipped, p90"),
-                kind: "hours",
-                better: "down",
-            },
-            {
-                key: "cycle_sign_hours_median",
-                label: _t("Confirm → signed, median"),
-                kind: "hours",
-                better: "down",
-            },
-            {
-                key: "promise_drift_days",
-                label: _t("Promise drift"),
-                kind: "days",
-                better: "down",
-            },
-            { key: "exception_ratio", label: _t("Exception orders"), kind: "rate", better: "down" },
-            {
-                key: "automation_rate",
-                label: _t("Approval automation"),
-                kind: "rate",
-                better: "up",
-            },
-            { key: "completion_rate", label: _t("Completion rate"), kind: "rate", better: "up" },
-            { key: "new_customers", label: _t("New customers"), kind: "count", better: "up" },
-            { key: "repurchase_rate", label: _t("Repurchase rate"), kind: "rate", better: "up" },
-            {
-                key: "inventory_turnover",
-                label: _t("Inventory turnover"),
-                kind: "number",
-                better: "up",
-            },
-        ];
+        return this.state.data.cards;
     }
 
     format(value, kind) {
@@ -309,19 +249,7 @@ export class OrderKpiDashboard extends Component {
     }
 
     openCard(card) {
-        const domains = {
-            otd_rate: [["otd_missed", "=", true]],
-            otd_rate_original: [["otd_missed", "=", true]],
-            otif_rate: [["otd_missed", "=", true]],
-            overdue: [
-                ["open_promised", "=", 1],
-                ["otd_missed", "=", true],
-            ],
-            at_risk: [["open_promised", "=", 1]],
-            exception_ratio: [["exception", "=", 1]],
-            new_customers: [["first_order", "=", 1]],
-        };
-        this.openOrders(domains[card.key] || [], card.label);
+        this.openOrders(card.drill || [], card.label);
     }
 
     openSaleOrder(orderId) {
