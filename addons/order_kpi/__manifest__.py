@@ -22,7 +22,6 @@
         "views/digest_digest_views.xml",
         "views/order_kpi_menus.xml",
     ],
-    "demo": ["demo/order_kpi_demo.xml"],
     "assets": {
         "web.assets_backend": [
             "order_kpi/static/src/dashboard/*",

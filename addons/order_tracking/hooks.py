@@ -4,6 +4,7 @@ from collections import defaultdict
 from odoo import fields
 from odoo.tools import SQL
 
+from .demo.generator import TrackingDemo
 from .tools import history, nodes, sla
 
 _logger = logging.getLogger(__name__)
@@ -12,7 +13,24 @@ BATCH_SIZE = 500
 
 
 def post_init_hook(env):
-    """Back-fill the status history of orders that existed before install."""
+    """Back-fill the status history of orders that existed before install;
+    with demo data, then play a few weeks of a living company
+    (demo/generator.py: demo data generated outside the models)."""
+    backfill_existing_orders(env)
+    if installed_with_demo(env, "order_tracking"):
+        TrackingDemo(env)._generate()
+
+
+def installed_with_demo(env, module):
+    """Whether ``module`` is being installed with its demo data (Odoo has
+    loaded its demo files, or would have, before the post-install hook)."""
+    env.cr.execute(SQL("SELECT demo FROM ir_module_module WHERE name = %s", module))
+    row = env.cr.fetchone()
+    return bool(row and row[0])
+
+
+def backfill_existing_orders(env):
+    """The status history of the orders that existed before install."""
     orders = (
         env["sale.order"]
         .with_context(active_test=False)

@@ -1,6 +1,5 @@
 from . import order_kpi_report
 from . import order_kpi_dashboard
-from . import order_kpi_demo
 from . import res_company
 from . import res_config_settings
 from . import digest_digest

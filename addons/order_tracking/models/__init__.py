@@ -4,7 +4,6 @@ from . import account_move
 from . import order_tracking_stage
 from . import order_change_request
 from . import order_change_request_line
-from . import order_tracking_demo
 from . import order_tracking_event
 from . import order_tracking_notification
 from . import order_tracking_promise

@@ -4,7 +4,7 @@ from datetime import date, datetime, time, timedelta
 
 import pytz
 
-from odoo import Command, api, fields, models
+from odoo import Command, fields
 from odoo.exceptions import UserError
 
 from ..tools import clock
@@ -48,14 +48,13 @@ SCENARIOS = [
 ]
 
 
-class OrderTrackingDemo(models.AbstractModel):
+class TrackingDemo:
     """Replays a few weeks of a living company: orders in every node, some
     late, some short of stock, customers and products in Chinese and English."""
 
-    _name = "order.tracking.demo"
-    _description = "Order Tracking Demo Data"
+    def __init__(self, env):
+        self.env = env
 
-    @api.model
     def _generate(self, seed=18):
         rng = random.Random(seed)
         env = self.env(context=dict(self.env.context, tracking_disable=True))
@@ -134,7 +133,6 @@ class OrderTrackingDemo(models.AbstractModel):
             self._play(env, target, partner, lines, start)
             _logger.info("order_tracking demo: %s/%s orders (%s)", done, len(plays), target)
 
-    @api.model
     def _public_holidays(self, env, year):
         """New Year's Day (元旦) and National Day (国庆节, 1-7 October) of the
         years around ``year`` in the company's working calendar: the SLA clock
@@ -165,7 +163,6 @@ class OrderTrackingDemo(models.AbstractModel):
                 )
         env["resource.calendar.leaves"].create(leaves)
 
-    @api.model
     def _play(self, env, target, partner, lines, start):
         step = [start]
 
@@ -219,7 +216,6 @@ class OrderTrackingDemo(models.AbstractModel):
             self._invoice_and_pay(order, pay=target == "done")
         return order
 
-    @api.model
     def _pass_checkpoints(self, order):
         """Pass every custom checkpoint (demo data sets up a quality
         inspection) the order waits at now, one after the other: a story goes
@@ -231,7 +227,6 @@ class OrderTrackingDemo(models.AbstractModel):
             order.action_pass_checkpoint(checkpoint.code, note="合格 Passed")
             order.mapped("tracking_stage_id")
 
-    @api.model
     def _ship(self, order, partial=False):
         self._pass_checkpoints(order)
         pickings = order.picking_ids.filtered(lambda p: p.state == "assigned")
@@ -252,7 +247,6 @@ class OrderTrackingDemo(models.AbstractModel):
             ).button_validate()
         order.mapped("tracking_stage_id")
 
-    @api.model
     def _invoice_and_pay(self, order, pay):
         self._pass_checkpoints(order)
         invoice = order._create_invoices()

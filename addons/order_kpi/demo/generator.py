@@ -4,8 +4,9 @@ from datetime import datetime, time, timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import Command, api, fields, models
+from odoo import Command, fields
 
+from odoo.addons.order_tracking.demo.generator import TrackingDemo
 from odoo.addons.order_tracking.tools import clock, history
 
 _logger = logging.getLogger(__name__)
@@ -29,17 +30,16 @@ GOODS = [
 PUMP = ("Hydraulic Pump HP-200 液压泵", 3800.0)
 
 
-class OrderKpiDemo(models.AbstractModel):
+class KpiDemo:
     """Six months of two sales teams, told so that the cockpit has a story:
     East China delivers on time; South China slips when the hydraulic pumps
     run short two months ago, then recovers; a customer moves a date, a
     delivery is returned, routine orders are approved automatically and big
     ones by the sales director."""
 
-    _name = "order.kpi.demo"
-    _description = "Order KPI Demo Data"
+    def __init__(self, env):
+        self.env = env
 
-    @api.model
     def _generate(self, seed=8, months=8):
         rng = random.Random(seed)
         env = self.env(context=dict(self.env.context, tracking_disable=True))
@@ -110,7 +110,6 @@ class OrderKpiDemo(models.AbstractModel):
         # a small company: rank teams and customers from 5 orders due
         env.company.kpi_min_sample = 5
 
-    @api.model
     def _demo_align_history(self):
         """Demo stories replay weeks with order_tracking's clock, which dates
         the status history but not Odoo's own documents: give the orders the
@@ -137,7 +136,6 @@ class OrderKpiDemo(models.AbstractModel):
             if picking.state == "done" and picking.date_done > shipped_at[picking.id]:
                 picking.date_done = shipped_at[picking.id]
 
-    @api.model
     def _demo_stock(self, env, products, warehouse, quantity):
         quants = (
             env["stock.quant"]
@@ -155,7 +153,6 @@ class OrderKpiDemo(models.AbstractModel):
         )
         quants.action_apply_inventory()
 
-    @api.model
     def _demo_order(self, env, partner, team, lines, confirm, rng):
         with clock.frozen(confirm - timedelta(hours=2)):
             order = env["sale.order"].create(
@@ -171,7 +168,6 @@ class OrderKpiDemo(models.AbstractModel):
             order.mapped("tracking_stage_id")
         return order
 
-    @api.model
     def _demo_play(self, env, order, confirm, reliable, shortage, director, rng, now):
         def at(moment):
             return clock.frozen(min(moment, now))
@@ -227,9 +223,8 @@ class OrderKpiDemo(models.AbstractModel):
         paid = signed + timedelta(days=rng.randint(3, 20))
         if paid < now:
             with at(paid):
-                env["order.tracking.demo"]._invoice_and_pay(order, pay=True)
+                TrackingDemo(env)._invoice_and_pay(order, pay=True)
 
-    @api.model
     def _demo_replenish(self, env, order):
         """Count in what the order's moves still miss, so that it can ship."""
         moves = order.picking_ids.move_ids.filtered(
@@ -240,7 +235,6 @@ class OrderKpiDemo(models.AbstractModel):
             missing = sum(m.product_uom_qty - m.quantity for m in moves if m.product_id == product)
             self._demo_stock(env, product, warehouse, product.qty_available + missing)
 
-    @api.model
     def _demo_ship(self, order, moment):
         waiting = order.picking_ids.filtered(lambda p: p.state in ("confirmed", "waiting"))
         if waiting or order.tracking_short:
@@ -248,7 +242,7 @@ class OrderKpiDemo(models.AbstractModel):
             self._demo_replenish(self.env, order)
             order.picking_ids.filtered(lambda p: p.state != "done").action_assign()
             order.mapped("tracking_stage_id")
-        self.env["order.tracking.demo"]._pass_checkpoints(order)
+        TrackingDemo(self.env)._pass_checkpoints(order)
         pickings = order.picking_ids.filtered(lambda p: p.state == "assigned")
         for picking in pickings:
             for move in picking.move_ids:
@@ -258,7 +252,6 @@ class OrderKpiDemo(models.AbstractModel):
         pickings.filtered(lambda p: p.state == "done").write({"date_done": moment})
         order.mapped("tracking_stage_id")
 
-    @api.model
     def _demo_return(self, order, moment):
         delivery = order.picking_ids.filtered(
             lambda p: p.state == "done" and p.location_dest_id.usage == "customer"
