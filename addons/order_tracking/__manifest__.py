@@ -3,7 +3,7 @@
     "summary": "Sale order status nodes computed from real facts, "
     "with an immutable, hash-chained history, SLA deadlines, "
     "customer sign-off and stock reservation hooks",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/Sales",
     "website": "https://github.com/order-tracking/order-tracking",
     "author": "Order Tracking Team",

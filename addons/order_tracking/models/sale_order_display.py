@@ -1,5 +1,5 @@
 """What the order's screens show: who may pass the checkpoint from the status
-bar, which orders are at risk of missing their node deadline. Display only:
+bar, which orders are due soon in their node (deadline near). Display only:
 nothing here changes the node or its history."""
 
 from datetime import timedelta
@@ -7,8 +7,9 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-# An order is at risk when its node deadline falls within this many hours.
-AT_RISK_HOURS = 24
+# An order is due soon when its node deadline falls within this many hours. ("At
+# risk" is the promise's word: the KPIs, the ship-date alert's prediction.)
+DUE_SOON_HOURS = 24
 
 
 # A separate file on purpose (UI and chatter concerns, kept out of the engine).
@@ -21,10 +22,10 @@ class SaleOrder(models.Model):
         compute="_compute_tracking_can_pass",
         help="The order waits at a manual checkpoint that the current user may pass.",
     )
-    tracking_at_risk = fields.Boolean(
-        string="At Risk",
-        compute="_compute_tracking_at_risk",
-        search="_search_tracking_at_risk",
+    tracking_due_soon = fields.Boolean(
+        string="Due Soon",
+        compute="_compute_tracking_due_soon",
+        search="_search_tracking_due_soon",
         help="Not late yet, but the node deadline falls within the next 24 hours.",
     )
 
@@ -42,20 +43,20 @@ class SaleOrder(models.Model):
                 and (is_manager or not stage.group_id or stage.group_id in user.groups_id)
             )
 
-    def _tracking_at_risk_window(self):
+    def _tracking_due_soon_window(self):
         now = fields.Datetime.now()
-        return now, now + timedelta(hours=AT_RISK_HOURS)
+        return now, now + timedelta(hours=DUE_SOON_HOURS)
 
-    def _compute_tracking_at_risk(self):
-        now, limit = self._tracking_at_risk_window()
+    def _compute_tracking_due_soon(self):
+        now, limit = self._tracking_due_soon_window()
         for order in self:
             deadline = order.tracking_deadline
-            order.tracking_at_risk = bool(deadline and now <= deadline < limit)
+            order.tracking_due_soon = bool(deadline and now <= deadline < limit)
 
-    def _search_tracking_at_risk(self, operator, value):
+    def _search_tracking_due_soon(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise UserError(self.env._("At Risk can only be searched as true or false."))
-        now, limit = self._tracking_at_risk_window()
+            raise UserError(self.env._("Due Soon can only be searched as true or false."))
+        now, limit = self._tracking_due_soon_window()
         domain = [("tracking_deadline", ">=", now), ("tracking_deadline", "<", limit)]
         if (operator == "=") == value:
             return domain

@@ -12,7 +12,7 @@ from .common import OrderTrackingCase
 
 @tagged("post_install", "-at_install")
 class TestAtRisk(OrderTrackingCase):
-    def test_deadline_within_a_day_is_at_risk_not_late(self):
+    def test_deadline_within_a_day_is_due_soon_not_late(self):
         orders = self.env["sale.order"]
         for _i in range(3):
             order = self.create_order([(self.product, 1)])
@@ -36,23 +36,23 @@ class TestAtRisk(OrderTrackingCase):
         )
         orders.invalidate_recordset(["tracking_deadline"])
         self.assertEqual(
-            [o.tracking_at_risk for o in orders], [True, False, False], "5 h left: at risk"
+            [o.tracking_due_soon for o in orders], [True, False, False], "5 h left: due soon"
         )
         self.assertEqual([o.tracking_late for o in orders], [False, True, False])
         Order = self.env["sale.order"]
         self.assertEqual(
-            Order.search([("id", "in", orders.ids), ("tracking_at_risk", "=", True)]), soon
+            Order.search([("id", "in", orders.ids), ("tracking_due_soon", "=", True)]), soon
         )
         self.assertEqual(
-            Order.search([("id", "in", orders.ids), ("tracking_at_risk", "=", False)]),
+            Order.search([("id", "in", orders.ids), ("tracking_due_soon", "=", False)]),
             late | later,
         )
         self.assertEqual(
-            Order.search([("id", "in", orders.ids), ("tracking_at_risk", "!=", True)]),
+            Order.search([("id", "in", orders.ids), ("tracking_due_soon", "!=", True)]),
             late | later,
         )
-        late_or_risk = ["|", ("tracking_late", "=", True), ("tracking_at_risk", "=", True)]
-        self.assertEqual(Order.search([("id", "in", orders.ids), *late_or_risk]), soon | late)
+        late_or_due_soon = ["|", ("tracking_late", "=", True), ("tracking_due_soon", "=", True)]
+        self.assertEqual(Order.search([("id", "in", orders.ids), *late_or_due_soon]), soon | late)
 
 
 @tagged("post_install", "-at_install")

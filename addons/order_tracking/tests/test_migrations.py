@@ -1,0 +1,44 @@
+import importlib.util
+from pathlib import Path
+
+from odoo.tests import TransactionCase, tagged
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def load_migration(version, name):
+    path = MIGRATIONS / version / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(f"order_tracking_{name}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@tagged("post_install", "-at_install")
+class TestMigrations(TransactionCase):
+    def test_saved_filters_follow_the_due_soon_rename(self):
+        """18.0.1.1.0: a favourite saved on "At Risk" / "Late or At Risk"
+        still filters the same orders after the upgrade."""
+        Filter = self.env["ir.filters"]
+        saved = Filter.create(
+            {
+                "name": "My risky orders",
+                "model_id": "sale.order",
+                "domain": "[('tracking_at_risk', '=', True)]",
+                "context": "{'search_default_tracking_late_or_risk': 1}",
+            }
+        )
+        other = Filter.create(
+            {
+                "name": "Partners at risk",
+                "model_id": "res.partner",
+                "domain": "[('name', 'ilike', 'tracking_at_risk')]",
+            }
+        )
+        self.env.flush_all()
+        load_migration("18.0.1.1.0", "post-migrate").migrate(self.env.cr, "18.0.1.0.0")
+        self.env.invalidate_all()
+        self.assertEqual(saved.domain, "[('tracking_due_soon', '=', True)]")
+        self.assertEqual(saved.context, "{'search_default_tracking_late_or_due_soon': 1}")
+        self.assertEqual(other.domain, "[('name', 'ilike', 'tracking_at_risk')]")
+        self.assertTrue(self.env["sale.order"].search_count(saved._get_eval_domain()) >= 0)
