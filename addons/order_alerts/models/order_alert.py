@@ -47,7 +47,6 @@ class OrderAlert(models.Model):
     _description = "Order Alert"
     _inherit = [
         "mail.thread",
-        "order.alert.actions",
         "order.tracking.input.guard",
         "order.tracking.order.fact",
     ]

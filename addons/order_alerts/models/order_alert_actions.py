@@ -4,14 +4,16 @@ from odoo import fields, models
 from odoo.tools import SQL
 
 
-class OrderAlertActions(models.AbstractModel):
+# One concern of the model per file (Odoo's way: sale_stock, account): see
+# docs/architecture.md.
+# pylint: disable=consider-merging-classes-inherited
+class OrderAlert(models.Model):
     """What a new alert does, as its rule says: a mail activity for the
     responsible (shortage alerts: one to-do per product and warehouse), a note in
     the order's chatter, an e-mail, a webhook (queued, see
     ``order.alert.webhook.log``). ``order.alert`` inherits it."""
 
-    _name = "order.alert.actions"
-    _description = "Order Alert Actions"
+    _inherit = "order.alert"
 
     def _run_actions(self):
         """Activities, chatter notes, e-mails and webhooks of new alerts."""

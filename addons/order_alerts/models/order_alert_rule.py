@@ -9,17 +9,11 @@ from ..tools.definitions import KINDS, MAX_HOURS, OPEN_STATES
 
 class OrderAlertRule(models.Model):
     """What a rule is: its definition, checks and buttons. The scan engine it
-    runs on is ``order.alert.scan`` (models/order_alert_scan.py); what each kind
-    watches, ``order.alert.kinds`` (models/order_alert_kinds.py)."""
+    runs on is models/order_alert_rule_scan.py; what each kind watches,
+    models/order_alert_rule_kinds.py; both reopen this model, one concern each."""
 
     _name = "order.alert.rule"
-    _inherit = [
-        "order.alert.scan",
-        "order.alert.scan.guard",
-        "order.alert.kinds",
-        "order.alert.responsible",
-        "order.tracking.input.guard",
-    ]
+    _inherit = ["order.tracking.input.guard"]
     _description = "Order Alert Rule"
     _order = "sequence, id"
 
@@ -239,7 +233,7 @@ class OrderAlertRule(models.Model):
         if missing:
             raise TypeError(
                 "order.alert.rule: alert kinds without their methods "
-                "(see models/order_alert_kinds.py): " + ", ".join(missing)
+                "(see models/order_alert_rule_kinds.py): " + ", ".join(missing)
             )
         return result
 

@@ -5,7 +5,7 @@ from odoo import SUPERUSER_ID, api, fields, models
 from odoo.tools import SQL
 
 from ..tools import webhook
-from .order_alert_scan_guard import TRANSIENT_ERRORS
+from .order_alert_rule_scan_guard import TRANSIENT_ERRORS
 
 _logger = logging.getLogger(__name__)
 

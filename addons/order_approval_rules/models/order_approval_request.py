@@ -26,7 +26,6 @@ class OrderApprovalRequest(models.Model):
     """
 
     _name = "order.approval.request"
-    _inherit = ["order.approval.followup"]
     _description = "Order Approval Request"
     _order = "order_id, round desc, level, id"
 

@@ -11,7 +11,6 @@ MAX_AMOUNT = 1e15
 class OrderApprovalRule(models.Model):
     _name = "order.approval.rule"
     _inherit = [
-        "order.approval.rule.condition",
         "order.tracking.input.guard",
         "order.tracking.cached.config",
     ]

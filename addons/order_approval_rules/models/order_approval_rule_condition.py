@@ -3,7 +3,10 @@ from odoo import models
 from ..tools import evaluator
 
 
-class OrderApprovalRuleCondition(models.AbstractModel):
+# One concern of the model per file (Odoo's way: sale_stock, account): see
+# docs/architecture.md.
+# pylint: disable=consider-merging-classes-inherited
+class OrderApprovalRule(models.Model):
     """The conditions of an approval rule and their evaluation on an order's
     facts (tools/evaluator.py): one ``_condition_<code>(facts)`` method per
     condition, each returning {"value", "threshold", "ok"}; the conditions a
@@ -12,8 +15,7 @@ class OrderApprovalRuleCondition(models.AbstractModel):
     order and the facts whose change re-opens its decision.
     ``order.approval.rule`` inherits it and holds the fields."""
 
-    _name = "order.approval.rule.condition"
-    _description = "Approval Rule Conditions"
+    _inherit = "order.approval.rule"
 
     def _condition_labels(self):
         return {

@@ -3,7 +3,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from .order_approval_followup import GatheredSubscriptions
+from .order_approval_request_followup import GatheredSubscriptions
 
 APPROVAL_STATES = [
     ("not_required", "Not Required"),
@@ -26,12 +26,11 @@ class OrderIds(frozenset):
 
 class SaleOrder(models.Model):
     """The approval fields of an order, every path that confirms it (guarded),
-    and the public API. Which rules apply: ``order.approval.evaluation``
-    (models/order_approval_evaluation.py); rounds and decisions:
-    ``order.approval.round`` (models/order_approval_round.py)."""
+    and the public API. Which rules apply:
+    models/sale_order_approval_evaluation.py; rounds and decisions:
+    models/sale_order_approval_round.py (both reopen sale.order)."""
 
-    _name = "sale.order"
-    _inherit = ["sale.order", "order.approval.evaluation", "order.approval.round"]
+    _inherit = "sale.order"
 
     approval_state = fields.Selection(
         APPROVAL_STATES,
@@ -238,7 +237,7 @@ class SaleOrder(models.Model):
         gathered = self.env.context.get("approval_gather_subscriptions")
         if isinstance(gathered, GatheredSubscriptions) and partner_ids and not subtype_ids:
             # approval activities being created: subscribed together afterwards
-            # (order.approval.followup._subscribe_gathered)
+            # (order.approval.request._subscribe_gathered)
             gathered.append((self.ids, list(partner_ids)))
             return True
         return super().message_subscribe(partner_ids=partner_ids, subtype_ids=subtype_ids)

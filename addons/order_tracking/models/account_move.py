@@ -18,7 +18,7 @@ class AccountMove(models.Model):
         """Tell the orders of customer invoices whose payment state was
         recomputed: their payment axis follows (a call, not a dependency of
         sale.order on the journal items: see
-        order.tracking.lifecycle._compute_tracking_payment)."""
+        sale.order._compute_tracking_payment)."""
         result = super()._compute_payment_state()
         invoices = self.sudo().filtered(lambda m: m.move_type in ("out_invoice", "out_refund"))
         orders = invoices.line_ids.sale_line_ids.order_id

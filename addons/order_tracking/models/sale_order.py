@@ -32,24 +32,17 @@ class SaleOrder(models.Model):
     (create, commitment date, confirmation). The behaviour lives in units of
     their own, each inherited here:
 
-    - ``order.tracking.lifecycle``: the lifecycle axes and the status node;
-    - ``order.tracking.recorder``: the status history, timeline, verification;
-    - ``order.tracking.checkpoint``: manual checkpoints;
-    - ``order.tracking.signoff``: the customer's sign-off;
-    - ``order.tracking.promise.ledger``: the promise ledger;
-    - ``order.tracking.reservation``: reservation at confirmation.
+    - sale_order_nodes.py: the node registry;
+    - sale_order_lifecycle.py: the lifecycle axes and the status node;
+    - sale_order_recorder.py: the status history, timeline, verification;
+    - sale_order_checkpoint.py: manual checkpoints;
+    - sale_order_signoff.py: the customer's sign-off;
+    - sale_order_promise_ledger.py: the promise ledger;
+    - sale_order_reservation.py: reservation at confirmation;
+    - sale_order_display.py: what the screens show.
     """
 
-    _name = "sale.order"
-    _inherit = [
-        "sale.order",
-        "order.tracking.lifecycle",
-        "order.tracking.recorder",
-        "order.tracking.checkpoint",
-        "order.tracking.signoff",
-        "order.tracking.promise.ledger",
-        "order.tracking.reservation",
-    ]
+    _inherit = "sale.order"
 
     # -- lifecycle axes: stored separately, the node is derived from them --
     tracking_fulfilment = fields.Selection(
@@ -169,7 +162,7 @@ class SaleOrder(models.Model):
         "order.tracking.promise", "order_id", string="Promise Ledger", readonly=True
     )
     # the ledger's first and last promise, kept on the order's row by the
-    # ledger as it writes (order_tracking_promise_ledger.py): confirming and
+    # ledger as it writes (sale_order_promise_ledger.py): confirming and
     # re-promising read no ledger
     tracking_promise_original = fields.Datetime(
         string="Original Promise", copy=False, readonly=True

@@ -14,6 +14,9 @@ def _latest(records, key):
     return records.sorted(key)[-1:]
 
 
+# One concern of the model per file (Odoo's way: sale_stock, account): see
+# docs/architecture.md.
+# pylint: disable=consider-merging-classes-inherited
 class SaleOrder(models.Model):
     """The node registry of the order: every status node declared once (its
     fact, what the fact depends on, the document that moved the order in, the

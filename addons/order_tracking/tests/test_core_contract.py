@@ -15,7 +15,7 @@ from odoo.tools.misc import file_path
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
-from ..models.order_tracking_lifecycle import SETTLED_PAYMENT_STATES
+from ..models.sale_order_lifecycle import SETTLED_PAYMENT_STATES
 from ..tools import sla
 from .common import CoreContractMixin, OrderTrackingCase
 

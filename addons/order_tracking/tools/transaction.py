@@ -12,7 +12,7 @@ event (it would name an event that is gone, or chain the next one onto it).
 So every event written is journaled here, per cursor (order, event, hash, and
 the order's last-event values before it), and a rollback to any savepoint
 hands the entries written after it to
-``sale.order._tracking_after_savepoint_rollback`` (order.tracking.recorder),
+``sale.order._tracking_after_savepoint_rollback`` (models/sale_order_recorder.py),
 which puts the orders' last-event values back and remembers the orders that
 are gone (:func:`gone_orders`), so that no event is recorded for them. A
 rollback of a flushing savepoint needs no repair (Odoo clears its cache then),

@@ -7,7 +7,7 @@ KIND = [("certificate_pending", "Certificate pending")]
 class OrderAlertRule(models.Model):
     """The alert kind ``certificate_pending``: a quality certificate
     requested and not issued within the rule's working hours. Everything
-    about the kind is here (see order_alerts/models/order_alert_kinds.py)."""
+    about the kind is here (see order_alerts/models/order_alert_rule_kinds.py)."""
 
     _inherit = "order.alert.rule"
 

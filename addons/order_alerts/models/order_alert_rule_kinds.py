@@ -8,7 +8,10 @@ from ..tools.definitions import CLOSED_CODES, OPEN_FULFILMENT, date_key
 REQUIRED_HOOKS = ("_scan_source_", "_holds_", "_describe_")
 
 
-class OrderAlertKinds(models.AbstractModel):
+# One concern of the model per file (Odoo's way: sale_stock, account): see
+# docs/architecture.md.
+# pylint: disable=consider-merging-classes-inherited
+class OrderAlertRule(models.Model):
     """Everything about each kind of alert rule, one kind after the other, in
     methods named after the kind (``order.alert.rule`` inherits this; a new
     kind is a selection value of ``order.alert.rule.kind`` and
@@ -37,8 +40,7 @@ class OrderAlertKinds(models.AbstractModel):
     ``_schedule_<kind>(alerts)``: the to-dos of new alerts, instead of
     activities."""
 
-    _name = "order.alert.kinds"
-    _description = "Order Alert Rule Kinds"
+    _inherit = "order.alert.rule"
 
     def _kind_hook(self, hook, default=None):
         """The method ``_<hook>_<kind>`` of this rule's kind, or ``default``."""

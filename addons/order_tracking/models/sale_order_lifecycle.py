@@ -9,7 +9,10 @@ from ..tools.nodes import OVERRIDE
 SETTLED_PAYMENT_STATES = ("paid", "in_payment", "reversed")
 
 
-class OrderTrackingLifecycle(models.AbstractModel):
+# One concern of the model per file (Odoo's way: sale_stock, account): see
+# docs/architecture.md.
+# pylint: disable=consider-merging-classes-inherited
+class SaleOrder(models.Model):
     """The lifecycle axes of an order (fulfilment, billing, payment), each
     derived from its documents, and the status node derived from them through
     the node registry (``_tracking_nodes()``, models/sale_order_nodes.py):
@@ -18,10 +21,9 @@ class OrderTrackingLifecycle(models.AbstractModel):
     ``super()``), the walk (tools/engine.py) and the computes.
 
     ``sale.order`` inherits it and declares the fields; ``self`` is a recordset
-    of orders. A node change is recorded by ``order.tracking.recorder``."""
+    of orders. A node change is recorded by models/sale_order_recorder.py."""
 
-    _name = "order.tracking.lifecycle"
-    _description = "Order Lifecycle and Status Node"
+    _inherit = "sale.order"
 
     # -- lifecycle axes --
 

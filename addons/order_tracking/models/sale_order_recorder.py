@@ -9,7 +9,10 @@ from ..tools.nodes import OVERRIDE
 from .order_tracking_event import GENESIS_HASH
 
 
-class OrderTrackingRecorder(models.AbstractModel):
+# One concern of the model per file (Odoo's way: sale_stock, account): see
+# docs/architecture.md.
+# pylint: disable=consider-merging-classes-inherited
+class SaleOrder(models.Model):
     """Writes the status history: one ``order.tracking.event`` per node change,
     in the same transaction as the fact, stamped by the one business clock
     (tools/clock.py) with the time spent in the node left (wall clock and
@@ -19,8 +22,7 @@ class OrderTrackingRecorder(models.AbstractModel):
 
     ``sale.order`` inherits it; ``self`` is a recordset of orders."""
 
-    _name = "order.tracking.recorder"
-    _description = "Order Status History Recorder"
+    _inherit = "sale.order"
 
     # -- writing --
 

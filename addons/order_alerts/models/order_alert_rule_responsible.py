@@ -1,13 +1,15 @@
 from odoo import models
 
 
-class OrderAlertResponsible(models.AbstractModel):
+# One concern of the model per file (Odoo's way: sale_stock, account): see
+# docs/architecture.md.
+# pylint: disable=consider-merging-classes-inherited
+class OrderAlertRule(models.Model):
     """Who an alert goes to: the rule's responsible for the order (given users in
     turn, a group, the salesperson, the team leader, the node's department) and
     the escalation targets of the later steps."""
 
-    _name = "order.alert.responsible"
-    _description = "Order Alert Responsible"
+    _inherit = "order.alert.rule"
 
     def _group_members(self, group, company, cache):
         key = (group.id, company.id)

@@ -16,14 +16,16 @@ class GatheredSubscriptions(list):
     (a list no RPC context can carry: it does not come from JSON)."""
 
 
-class OrderApprovalFollowup(models.AbstractModel):
+# One concern of the model per file (Odoo's way: sale_stock, account): see
+# docs/architecture.md.
+# pylint: disable=consider-merging-classes-inherited
+class OrderApprovalRequest(models.Model):
     """How open approval requests are followed up: the approvers' mail
     activities (opened with the level, closed with the decision) and the
     escalation of overdue requests on the company's working calendar (the
     scheduled action). ``order.approval.request`` inherits it."""
 
-    _name = "order.approval.followup"
-    _description = "Order Approval Follow-up"
+    _inherit = "order.approval.request"
 
     def _schedule_activities(self, users, note=None):
         """One approval activity per order and user, linked to every request

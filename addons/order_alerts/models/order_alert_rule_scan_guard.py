@@ -17,15 +17,17 @@ def _error_text(error):
     return text.split("\n\nTraceback", 1)[0].strip()[:1000]
 
 
-class OrderAlertScanGuard(models.AbstractModel):
+# One concern of the model per file (Odoo's way: sale_stock, account): see
+# docs/architecture.md.
+# pylint: disable=consider-merging-classes-inherited
+class OrderAlertRule(models.Model):
     """Fault isolation of the scan: one rule, or one order of a rule, that
     raises is logged and shown on the rule (``scan_error``, for its manager)
     and the scan goes on with the others. ``order.alert.rule`` inherits it; the
-    engine (``order.alert.scan``) calls ``_scan_isolated`` per rule and
+    engine (models/order_alert_rule_scan.py) calls ``_scan_isolated`` per rule and
     ``_raise_isolated`` per batch."""
 
-    _name = "order.alert.scan.guard"
-    _description = "Order Alert Scan Fault Isolation"
+    _inherit = "order.alert.rule"
 
     scan_error = fields.Text(
         readonly=True,

@@ -1,13 +1,15 @@
 from odoo import models
 
 
-class OrderTrackingPromiseLedger(models.AbstractModel):
+# One concern of the model per file (Odoo's way: sale_stock, account): see
+# docs/architecture.md.
+# pylint: disable=consider-merging-classes-inherited
+class SaleOrder(models.Model):
     """The promise ledger of an order (TRK-12): the promised date at confirmation
     and every re-promise after it, with who and why, as
     ``order.tracking.promise`` rows. ``sale.order`` inherits it."""
 
-    _name = "order.tracking.promise.ledger"
-    _description = "Order Promise Ledger"
+    _inherit = "sale.order"
 
     def _tracking_append_promises(self, vals_list):
         """Write promise rows (order.tracking.promise values) and keep each

@@ -17,17 +17,19 @@ from ..tools.definitions import LOCK_NAMESPACE, OPEN_STATES
 _logger = logging.getLogger(__name__)
 
 
-class OrderAlertScan(models.AbstractModel):
+# One concern of the model per file (Odoo's way: sale_stock, account): see
+# docs/architecture.md.
+# pylint: disable=consider-merging-classes-inherited
+class OrderAlertRule(models.Model):
     """The scan engine of the alert rules: the loop over batches, the advisory lock
     and the commits between batches, the clocks and the ladder of steps, raising
     alerts and resolving the ones whose condition cleared.
 
     ``order.alert.rule`` inherits it; what is particular to each kind of rule (its
-    SQL source and its "does it still hold" check) lives in ``order.alert.kinds``.
+    SQL source and its "does it still hold" check) lives in models/order_alert_rule_kinds.py.
     Everything here works on one rule (``self``) or on ``order.alert`` records."""
 
-    _name = "order.alert.scan"
-    _description = "Order Alert Scan Engine"
+    _inherit = "order.alert.rule"
 
     _scan_batch_size = 500
 

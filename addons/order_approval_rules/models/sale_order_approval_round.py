@@ -8,7 +8,10 @@ from ..tools import evaluator
 MAX_COMMENT = 10_000  # characters of a decision's comment or a rejection's reason
 
 
-class OrderApprovalRound(models.AbstractModel):
+# One concern of the model per file (Odoo's way: sale_stock, account): see
+# docs/architecture.md.
+# pylint: disable=consider-merging-classes-inherited
+class SaleOrder(models.Model):
     """The approval rounds of an order and the decisions taken in them: a round
     starts when the order is submitted (one ``order.approval.request`` per
     matching rule, level by level), advances when a level is approved, ends
@@ -17,8 +20,7 @@ class OrderApprovalRound(models.AbstractModel):
 
     ``sale.order`` inherits it; ``self`` is always a recordset of orders."""
 
-    _name = "order.approval.round"
-    _description = "Order Approval Rounds"
+    _inherit = "sale.order"
 
     # -- rounds and requests --
 

@@ -4,15 +4,17 @@ from odoo.exceptions import AccessError, UserError
 from ..tools import engine
 
 
-class OrderTrackingCheckpoint(models.AbstractModel):
+# One concern of the model per file (Odoo's way: sale_stock, account): see
+# docs/architecture.md.
+# pylint: disable=consider-merging-classes-inherited
+class SaleOrder(models.Model):
     """Manual checkpoints (TRK-2): who may pass one on an order and when, passing
     it (button, RPC), and the facts a checkpoint not passed yet holds (a
     delivery's validation, an invoice's posting).
 
     ``sale.order`` inherits it; ``self`` is a recordset of orders."""
 
-    _name = "order.tracking.checkpoint"
-    _description = "Order Manual Checkpoints"
+    _inherit = "sale.order"
 
     def _tracking_holding_checkpoints(self, fact):
         """The manual checkpoints not passed yet that hold ``fact``
