@@ -253,8 +253,6 @@ class OrderKpiDashboard(models.AbstractModel):
         )
         current["top_customers"] = report._kpi_top_customers(date_from, date_to)
         current["top_products"] = report._kpi_top_products(date_from, date_to)
-        current["inventory_turnover"] = report._kpi_inventory_turnover(date_from, date_to)
-        previous["inventory_turnover"] = report._kpi_inventory_turnover(previous_from, previous_to)
         return {
             "date_from": fields.Date.to_string(date_from),
             "date_to": fields.Date.to_string(date_to),

@@ -397,64 +397,19 @@ SELECT COALESCE(SUM(v.value), 0),
 
     @api.model
     def _kpi_result(self, figures, previous_orders, date_from, date_to):
-        value = self._kpi_value
-        orders = figures["orders"]
-        due = figures["otd_due"] or 0
-        # open orders whose promised day is still ahead
-        ahead = (figures["open_promised"] or 0) - (figures["overdue"] or 0)
-        at_risk = figures["at_risk"] or 0
+        """The period's KPIs from its figures: one value per KPI definition."""
+        context = {
+            "report": self,
+            "date_from": date_from,
+            "date_to": date_to,
+            "previous_orders": previous_orders,
+        }
         return {
             "date_from": fields.Date.to_string(date_from),
             "date_to": fields.Date.to_string(date_to),
             "company_ids": self.env.companies.ids,
             "currency": self.env.company.currency_id.name,
-            "orders": orders,
-            "amount": value(figures["amount"]) or 0.0,
-            "aov": value(figures["aov"]),
-            "otd_rate": value(figures["otd_rate"]),
-            "otd_rate_original": value(figures["otd_rate_original"]),
-            "otif_rate": value(figures["otif_rate"]),
-            "otd_due": figures["otd_due"] or 0,
-            "on_time": figures["on_time"],
-            "on_time_original": figures["on_time_original"],
-            "early": figures["early"],
-            "delivered": figures["delivered"],
-            "otif": figures["otif"],
-            "overdue": figures["overdue"] or 0,
-            "missed": figures["missed"] or 0,
-            "open_promised": figures["open_promised"],
-            "at_risk": at_risk,
-            "open_ahead": ahead,
-            "otd_forecast": (
-                (figures["on_time"] + ahead - at_risk) / (due + ahead) if due + ahead else False
-            ),
-            "returned": figures["returned"],
-            "repromised": figures["repromised"],
-            "promise_drift_days": value(figures["promise_drift_days"]),
-            "cycle_hours_mean": value(figures["cycle_hours_mean"]),
-            "cycle_hours_median": value(figures["cycle_hours_median"]),
-            "cycle_hours_p90": value(figures["cycle_hours_p90"]),
-            "cycle_sign_hours_mean": value(figures["cycle_sign_hours_mean"]),
-            "cycle_sign_hours_median": value(figures["cycle_sign_hours_median"]),
-            "cycle_sign_hours_p90": value(figures["cycle_sign_hours_p90"]),
-            "approval_hours_mean": value(figures["approval_hours_mean"]),
-            "exception_orders": figures["exception"],
-            "exception_ratio": value(figures["exception_ratio"]),
-            "approved_orders": figures["approval_needed"],
-            "auto_approved_orders": figures["auto_approved"],
-            "automation_rate": value(figures["automation_rate"]),
-            "completed_orders": figures["done"],
-            "completion_rate": value(figures["completion_rate"]),
-            "previous_orders": previous_orders,
-            "growth_rate": (
-                (orders - previous_orders) / previous_orders if previous_orders else False
-            ),
-            "customers": figures["customers"],
-            "new_customers": figures["first_order"],
-            "repeat_customers": figures["repeat_customers"],
-            "repurchase_rate": value(figures["repurchase_rate"]),
-            "alerts": figures["alert_count"],
-            **{kpi.key: value(figures[kpi.key]) for kpi in self._kpi_definitions() if kpi.select},
+            **{kpi.key: kpi.value(figures, context) for kpi in self._kpi_definitions()},
         }
 
     @api.readonly
@@ -482,5 +437,4 @@ SELECT COALESCE(SUM(v.value), 0),
         result["stage_work_hours"] = {
             code: float(row["work_hours"] or 0.0) for code, row in stages.items()
         }
-        result["inventory_turnover"] = report._kpi_inventory_turnover(date_from, date_to)
         return result

@@ -79,6 +79,11 @@ class TestDashboardData(KpiCase):
             *(fields.Date.to_string(d) for d in self.month)
         )
         self.assertLessEqual(set(keys), set(kpis), "every card is a key of get_kpis")
+        # and every figure get_kpis returns is a definition: one list, one place
+        lists = {"top_customers", "top_products", "stage_hours", "stage_work_hours"}
+        meta = {"date_from", "date_to", "company_ids", "currency"}
+        defined = {kpi.key for kpi in self.env["order.kpi.report"]._kpi_definitions()}
+        self.assertEqual(set(kpis) - lists - meta, defined)
 
     def test_teams_ranked_above_the_minimum_sample(self):
         teams = self.data()["teams"]

@@ -28,36 +28,100 @@ KINDS = ("count", "money", "rate", "hours", "days", "number")
 
 @dataclass(frozen=True)
 class Kpi:
+    """One KPI. Its value in ``get_kpis`` is, in this order: ``result(figures,
+    context)`` when given (a KPI derived from others; ``context`` has
+    ``report``, ``date_from``, ``date_to``, ``previous_orders``), else the SQL
+    figure ``figure`` (default: the key; ``select`` adds it) as a number, or
+    ``empty`` when there is none (0 for counts, False otherwise). ``card``:
+    shown on the cockpit (``label`` and ``kind`` then say how)."""
+
     key: str
-    label: object  # a LazyGettext (_lt): translated in the reader's language
-    kind: str
+    label: object = None  # a LazyGettext (_lt): translated in the reader's language
+    kind: str = "count"
     better: str = "up"
     hint: object = None
     drill: tuple = ()
     select: Callable = None
     card: bool = True
+    figure: str = None
+    result: Callable = None
+    empty: object = None
 
     def __post_init__(self):
         if self.kind not in KINDS:
             raise ValueError(f"KPI {self.key!r}: kind {self.kind!r} is not one of {KINDS}")
         if self.better not in ("up", "down"):
             raise ValueError(f"KPI {self.key!r}: better is 'up' or 'down'")
+        if self.card and self.label is None:
+            raise ValueError(f"KPI {self.key!r}: a card needs a label")
+
+    def value(self, figures, context):
+        """What ``get_kpis`` returns for this KPI (XML-RPC friendly)."""
+        if self.result:
+            return self.result(figures, context)
+        raw = figures[self.figure or self.key]
+        if raw is None:
+            return self.empty if self.empty is not None else (0 if self.kind == "count" else False)
+        if isinstance(raw, bool | int):
+            return raw
+        return float(raw)
+
+
+def _ahead(figures):
+    """Open orders whose promised day is still ahead."""
+    return (figures["open_promised"] or 0) - (figures["overdue"] or 0)
+
+
+def _otd_forecast(figures, context):
+    """This period's on-time delivery if every order at risk misses."""
+    due, ahead, at_risk = figures["otd_due"] or 0, _ahead(figures), figures["at_risk"] or 0
+    return (figures["on_time"] + ahead - at_risk) / (due + ahead) if due + ahead else False
+
+
+def _growth(figures, context):
+    previous = context["previous_orders"]
+    return (figures["orders"] - previous) / previous if previous else False
+
+
+def _inventory_turnover(figures, context):
+    return context["report"]._kpi_inventory_turnover(context["date_from"], context["date_to"])
 
 
 MISSED = (("otd_missed", "=", True),)
 
+
+def counted(key, figure=None):
+    """A count returned by get_kpis, not a card."""
+    return Kpi(key, card=False, figure=figure)
+
+
+def measured(key, kind, figure=None):
+    """A measure returned by get_kpis, not a card."""
+    return Kpi(key, kind=kind, card=False, figure=figure)
+
+
+# get_kpis' keys in the order it has always listed them; the cards (card=True, the
+# default) in the cockpit's order
 COCKPIT = (
     Kpi("orders", _lt("Orders"), "count"),
-    Kpi("amount", _lt("Sales (untaxed)"), "money"),
+    Kpi("amount", _lt("Sales (untaxed)"), "money", empty=0.0),
     Kpi("aov", _lt("Average order value"), "money"),
     Kpi("otd_rate", _lt("On-time delivery"), "rate", drill=MISSED),
     Kpi("otd_rate_original", _lt("On time vs original promise"), "rate", drill=MISSED),
     Kpi("otif_rate", _lt("OTIF"), "rate", drill=MISSED),
+    counted("otd_due"),
+    counted("on_time"),
+    counted("on_time_original"),
+    counted("early"),
+    counted("delivered"),
+    counted("otif"),
+    counted("open_promised"),
     Kpi(
         "otd_forecast",
         _lt("On-time forecast"),
         "rate",
         hint=_lt("If every order at risk misses"),
+        result=_otd_forecast,
     ),
     Kpi("at_risk", _lt("Orders at risk"), "count", "down", drill=(("open_promised", "=", 1),)),
     Kpi(
@@ -67,9 +131,17 @@ COCKPIT = (
         "down",
         drill=(("open_promised", "=", 1), ("otd_missed", "=", True)),
     ),
+    counted("missed"),
+    Kpi("open_ahead", card=False, result=lambda figures, context: _ahead(figures)),
+    counted("returned"),
+    counted("repromised"),
     Kpi("cycle_hours_median", _lt("Confirm → shipped, median"), "hours", "down"),
     Kpi("cycle_hours_p90", _lt("Confirm → shipped, p90"), "hours", "down"),
+    measured("cycle_hours_mean", "hours"),
     Kpi("cycle_sign_hours_median", _lt("Confirm → signed, median"), "hours", "down"),
+    measured("cycle_sign_hours_mean", "hours"),
+    measured("cycle_sign_hours_p90", "hours"),
+    measured("approval_hours_mean", "hours"),
     Kpi("promise_drift_days", _lt("Promise drift"), "days", "down"),
     Kpi(
         "exception_ratio",
@@ -78,9 +150,28 @@ COCKPIT = (
         "down",
         drill=(("exception", "=", 1),),
     ),
+    counted("exception_orders", "exception"),
     Kpi("automation_rate", _lt("Approval automation"), "rate"),
+    counted("approved_orders", "approval_needed"),
+    counted("auto_approved_orders", "auto_approved"),
     Kpi("completion_rate", _lt("Completion rate"), "rate"),
-    Kpi("new_customers", _lt("New customers"), "count", drill=(("first_order", "=", 1),)),
+    counted("completed_orders", "done"),
+    Kpi(
+        "previous_orders",
+        card=False,
+        result=lambda figures, context: context["previous_orders"],
+    ),
+    Kpi("growth_rate", kind="rate", card=False, result=_growth),
+    counted("customers"),
+    Kpi(
+        "new_customers",
+        _lt("New customers"),
+        "count",
+        drill=(("first_order", "=", 1),),
+        figure="first_order",
+    ),
+    counted("repeat_customers"),
     Kpi("repurchase_rate", _lt("Repurchase rate"), "rate"),
-    Kpi("inventory_turnover", _lt("Inventory turnover"), "number"),
+    counted("alerts", "alert_count"),
+    Kpi("inventory_turnover", _lt("Inventory turnover"), "number", result=_inventory_turnover),
 )
