@@ -109,7 +109,7 @@ def backfill_history(orders):
             "account.move": _chatter_dates(orders.env, "account.move", invoices.ids),
         }
     )
-    registry = orders._tracking_nodes()
+    node_list = orders._tracking_nodes()
     for order in orders:
         stages = Stage._get_company_stages(order.company_id)
         by_code = {stage.code: stage for stage in stages}
@@ -117,7 +117,7 @@ def backfill_history(orders):
         current = order.tracking_stage_id
         facts = [
             fact
-            for fact in _milestone_dates(order, registry, chatter)
+            for fact in _milestone_dates(order, node_list, chatter)
             if fact[1] in by_code
             and fact[0]
             and (current.code == "cancelled" or rank[fact[1]] <= rank.get(current.code, 0))

@@ -398,7 +398,7 @@ SELECT COALESCE(SUM(v.value), 0),
     @api.model
     def _kpi_result(self, figures, previous_orders, date_from, date_to):
         """The period's KPIs from its figures: one value per KPI definition."""
-        context = {
+        period = {
             "report": self,
             "date_from": date_from,
             "date_to": date_to,
@@ -409,7 +409,7 @@ SELECT COALESCE(SUM(v.value), 0),
             "date_to": fields.Date.to_string(date_to),
             "company_ids": self.env.companies.ids,
             "currency": self.env.company.currency_id.name,
-            **{kpi.key: kpi.value(figures, context) for kpi in self._kpi_definitions()},
+            **{kpi.key: kpi.value(figures, period) for kpi in self._kpi_definitions()},
         }
 
     @api.readonly

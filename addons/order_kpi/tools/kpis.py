@@ -29,7 +29,7 @@ KINDS = ("count", "money", "rate", "hours", "days", "number")
 @dataclass(frozen=True)
 class Kpi:
     """One KPI. Its value in ``get_kpis`` is, in this order: ``result(figures,
-    context)`` when given (a KPI derived from others; ``context`` has
+    period)`` when given (a KPI derived from others; ``period`` has
     ``report``, ``date_from``, ``date_to``, ``previous_orders``), else the SQL
     figure ``figure`` (default: the key; ``select`` adds it) as a number, or
     ``empty`` when there is none (0 for counts, False otherwise). ``card``:
@@ -55,10 +55,10 @@ class Kpi:
         if self.card and self.label is None:
             raise ValueError(f"KPI {self.key!r}: a card needs a label")
 
-    def value(self, figures, context):
+    def value(self, figures, period):
         """What ``get_kpis`` returns for this KPI (XML-RPC friendly)."""
         if self.result:
-            return self.result(figures, context)
+            return self.result(figures, period)
         raw = figures[self.figure or self.key]
         if raw is None:
             return self.empty if self.empty is not None else (0 if self.kind == "count" else False)
@@ -72,19 +72,19 @@ def _ahead(figures):
     return (figures["open_promised"] or 0) - (figures["overdue"] or 0)
 
 
-def _otd_forecast(figures, context):
+def _otd_forecast(figures, period):
     """This period's on-time delivery if every order at risk misses."""
     due, ahead, at_risk = figures["otd_due"] or 0, _ahead(figures), figures["at_risk"] or 0
     return (figures["on_time"] + ahead - at_risk) / (due + ahead) if due + ahead else False
 
 
-def _growth(figures, context):
-    previous = context["previous_orders"]
+def _growth(figures, period):
+    previous = period["previous_orders"]
     return (figures["orders"] - previous) / previous if previous else False
 
 
-def _inventory_turnover(figures, context):
-    return context["report"]._kpi_inventory_turnover(context["date_from"], context["date_to"])
+def _inventory_turnover(figures, period):
+    return period["report"]._kpi_inventory_turnover(period["date_from"], period["date_to"])
 
 
 MISSED = (("otd_missed", "=", True),)
@@ -132,7 +132,7 @@ COCKPIT = (
         drill=(("open_promised", "=", 1), ("otd_missed", "=", True)),
     ),
     counted("missed"),
-    Kpi("open_ahead", card=False, result=lambda figures, context: _ahead(figures)),
+    Kpi("open_ahead", card=False, result=lambda figures, period: _ahead(figures)),
     counted("returned"),
     counted("repromised"),
     Kpi("cycle_hours_median", _lt("Confirm → shipped, median"), "hours", "down"),
@@ -159,7 +159,7 @@ COCKPIT = (
     Kpi(
         "previous_orders",
         card=False,
-        result=lambda figures, context: context["previous_orders"],
+        result=lambda figures, period: period["previous_orders"],
     ),
     Kpi("growth_rate", kind="rate", card=False, result=_growth),
     counted("customers"),
