@@ -39,6 +39,8 @@ class SaleOrder(models.Model):
     - sale_order_signoff.py: the customer's sign-off;
     - sale_order_promise_ledger.py: the promise ledger;
     - sale_order_reservation.py: reservation at confirmation;
+    - sale_order_supply.py: what covers the short goods (the bridges to
+      manufacturing and purchasing extend it);
     - sale_order_display.py: what the screens show.
     """
 
@@ -59,6 +61,19 @@ class SaleOrder(models.Model):
         index=True,
         copy=False,
         help="Reservation was attempted and some goods are missing.",
+    )
+    # what covers the short goods, the least advanced over the short lines
+    # (models/sale_order_supply.py; the bridges add their values)
+    tracking_supply = fields.Selection(
+        [("waiting_stock", "Not covered")],
+        string="Supply",
+        compute="_compute_tracking_supply",
+        store=True,
+        index=True,
+        copy=False,
+        help="What covers the goods the order is short of: nothing yet, a purchase, "
+        "a manufacturing order planned or started. When lines are covered in different "
+        "ways, the least advanced.",
     )
     tracking_billing = fields.Selection(
         BILLING_STATES,
@@ -225,6 +240,7 @@ class SaleOrder(models.Model):
         return {
             "tracking_fulfilment",
             "tracking_short",
+            "tracking_supply",
             "tracking_billing",
             "tracking_payment",
             "tracking_reservation_tried",

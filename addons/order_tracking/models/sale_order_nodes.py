@@ -3,7 +3,7 @@ from datetime import datetime, time
 from odoo import models
 
 from ..tools.engine import BLOCKING, PROGRESS
-from ..tools.nodes import OVERRIDE, Node, NodeList
+from ..tools.nodes import OVERRIDE, SUPPLY_DEPENDS, Node, NodeList, supply_fact
 
 
 def _at_day_start(day):
@@ -56,11 +56,13 @@ class SaleOrder(models.Model):
                     backfill=lambda o, chatter: o._tracking_backfill_confirmed(),
                     roles={"warehouse"},
                 ),
+                # short, and nothing covers it yet (the bridges' nodes after
+                # it: what covers it; models/sale_order_supply.py)
                 Node(
                     "waiting_stock",
                     BLOCKING,
-                    goods(("short",)),
-                    depends=("tracking_fulfilment",),
+                    supply_fact("waiting_stock"),
+                    depends=SUPPLY_DEPENDS,
                     source=lambda o: o._tracking_latest_picking(),
                     roles={"shortage"},
                 ),

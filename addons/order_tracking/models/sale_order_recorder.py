@@ -64,11 +64,14 @@ class SaleOrder(models.Model):
         ``stage``: the first node after ``previous`` that applies to the order
         (a payment that takes an invoiced order to Done moved it through
         Paid: the payment is the event's source; a sign-off that takes a
-        prepaid order to Done moved it through Delivered)."""
+        prepaid order to Done moved it through Delivered). An order held by a
+        blocking node or an override node is there by that node's own fact."""
         self.ensure_one()
         code = self._tracking_code_of(stage)
-        if milestones.get(code, (None,))[0] == OVERRIDE:
-            return code  # its own fact, whatever the walk passed
+        if milestones.get(code, (None,))[0] in (OVERRIDE, engine.BLOCKING):
+            # its own fact holds the order, whatever the walk passed (a
+            # confirmation straight into production: the manufacturing order)
+            return code
         stages = self.env["order.tracking.stage"]._get_company_stages(self.company_id)
         ids = stages.ids
         if not previous or previous.id not in ids or stage.id not in ids:

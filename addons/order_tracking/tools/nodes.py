@@ -121,6 +121,22 @@ class NodeList(tuple):
         return tuple(dict.fromkeys(path for node in self for path in node.depends))
 
 
+def supply_fact(code):
+    """The fact of a shortage node (waiting_stock and the bridges' purchasing,
+    production_planned, in_production): the order is short of goods and the
+    least advanced coverage of its short lines puts it in ``code``
+    (``sale.order.tracking_supply``; models/sale_order_supply.py)."""
+    return lambda o: (
+        None
+        if o.tracking_fulfilment == "none"
+        else o.tracking_fulfilment == "short" and (o.tracking_supply or "waiting_stock") == code
+    )
+
+
+# the fields every shortage node's fact reads
+SUPPLY_DEPENDS = ("tracking_fulfilment", "tracking_supply")
+
+
 class Chatter:
     """Dates the install back-fill reads from the chatter: message dates are
     business time (the Python clock of the moment), unlike ``create_date`` /

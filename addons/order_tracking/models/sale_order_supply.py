@@ -1,0 +1,207 @@
+from collections import defaultdict
+
+from markupsafe import Markup, escape
+
+from odoo import api, fields, models
+from odoo.tools import float_round
+
+SHORT_NODE = "waiting_stock"
+
+
+# One concern of the model per file (Odoo's way: sale_stock, account): see
+# docs/architecture.md.
+# pylint: disable=consider-merging-classes-inherited
+class SaleOrder(models.Model):
+    """What covers the goods an order is short of (SPEC PRD-1): for each short
+    move, the documents that will bring its goods (a purchase, a manufacturing
+    order…), each naming the status node it puts the order in. The base knows
+    no such document: every short move is uncovered (``waiting_stock``). The
+    bridges (order_tracking_mrp, order_tracking_purchase) extend
+    ``_tracking_supply_documents()`` and ``_tracking_supply_depends()`` with
+    ``super()`` and declare their nodes in ``_tracking_nodes()``.
+
+    ``tracking_supply`` is the least advanced coverage over the short moves,
+    by the order of the nodes in the registry; a short move covered by
+    several documents counts with its most advanced one."""
+
+    _inherit = "sale.order"
+
+    # every procurement group of the order (its own and those its procurement
+    # created for manufacturing or purchase): the path the bridges' coverage
+    # depends on (Odoo's links from the order to what replenishes it)
+    tracking_procurement_group_ids = fields.One2many(
+        "procurement.group", "sale_id", string="Procurement Groups", readonly=True
+    )
+    tracking_supply_html = fields.Html(
+        string="Supply Coverage",
+        compute="_compute_tracking_supply_html",
+        sanitize=False,
+        help="Each short line with the documents that cover it.",
+    )
+
+    # -- extension points --
+
+    @api.model
+    def _tracking_supply_depends(self):
+        """Fields the coverage is read from; a bridge adds the paths to its
+        documents' states and dates."""
+        return ["tracking_short", "tracking_fulfilment"]
+
+    @api.model
+    def _tracking_supply_documents(self, moves):
+        """{move id: [coverage dict]} for the short ``moves`` (of any orders):
+        ``{"model", "id", "name", "state", "expected_date" (datetime or
+        False), "qty" (in the move's unit), "node"}`` where ``node`` is the
+        status node the document puts the order in while it covers the move.
+        Extend with ``super()``; read as superuser (the order's reader may
+        not read the document, its coverage is part of the order's story)."""
+        return defaultdict(list)
+
+    # -- the coverage --
+
+    @api.depends(lambda self: self._tracking_supply_depends())
+    def _compute_tracking_supply(self):
+        short = self.filtered(lambda o: o.tracking_short and isinstance(o.id, int))
+        (self - short).tracking_supply = False
+        if not short:
+            return
+        moves_by_order = {order: order._tracking_short_moves() for order in short}
+        moves = self.env["stock.move"].union(*moves_by_order.values())
+        documents = self._tracking_supply_documents(moves)
+        rank = self._tracking_supply_rank()
+        for order, order_moves in moves_by_order.items():
+            order.tracking_supply = min(
+                (self._tracking_move_supply(documents.get(move.id), rank) for move in order_moves),
+                key=rank.get,
+                default=SHORT_NODE,
+            )
+
+    @api.model
+    def _tracking_supply_rank(self):
+        """{node code: position in the walk}: the walk's order says which
+        coverage is more advanced."""
+        return {code: index for index, code in enumerate(self._tracking_nodes().walk_codes())}
+
+    @api.model
+    def _tracking_move_supply(self, documents, rank):
+        """The node of one short move: its most advanced covering document's."""
+        nodes = [doc["node"] for doc in documents or () if doc["node"] in rank]
+        return max(nodes, key=rank.get, default=SHORT_NODE)
+
+    @api.model
+    def _tracking_move_order(self, move):
+        """The sale order a short move delivers."""
+        return move.sale_line_id.order_id or move.picking_id.sale_id or move.group_id.sale_id
+
+    def _tracking_supply_record(self, node):
+        """The document that covers the order's short goods in ``node`` (the
+        source of the event that moved the order into it), or None."""
+        self.ensure_one()
+        moves = self._tracking_short_moves()
+        for docs in self._tracking_supply_documents(moves).values():
+            for doc in docs:
+                if doc["node"] == node:
+                    return self.env[doc["model"]].browse(doc["id"])
+        return None
+
+    def _tracking_supply_by_line(self):
+        """{order: [(line, qty short in the line's unit, [coverage dict])]}:
+        the short moves grouped by order line (moves without a line under
+        the order itself, line False)."""
+        moves_by_order = {order: order._tracking_short_moves() for order in self}
+        documents = self._tracking_supply_documents(
+            self.env["stock.move"].union(*moves_by_order.values())
+        )
+        result = {}
+        for order, moves in moves_by_order.items():
+            lines = {}
+            for move in moves:
+                line = move.sale_line_id
+                missing = max(move.product_uom_qty - move.quantity, 0.0)
+                if line:
+                    missing = move.product_uom._compute_quantity(missing, line.product_uom)
+                entry = lines.setdefault(line, [line, 0.0, [], move.product_id])
+                entry[1] += missing
+                entry[2].extend(documents.get(move.id, ()))
+            result[order] = list(lines.values())
+        return result
+
+    def get_supply_coverage(self):
+        """One list per order (same order as the ids) of its short lines and
+        what covers them (docs/api.md)."""
+        self.check_access("read")
+        by_line = self._tracking_supply_by_line()
+        return [
+            [
+                {
+                    "line_id": line.id or False,
+                    "product_id": product.id,
+                    "qty_short": float_round(
+                        qty, precision_rounding=(line.product_uom or product.uom_id).rounding
+                    ),
+                    "coverage": [
+                        {
+                            "model": doc["model"],
+                            "id": doc["id"],
+                            "name": doc["name"],
+                            "state": doc["state"],
+                            "expected_date": doc["expected_date"]
+                            and fields.Datetime.to_string(doc["expected_date"]),
+                            "qty": doc["qty"],
+                        }
+                        for doc in docs
+                    ],
+                }
+                for line, qty, docs, product in by_line[order]
+            ]
+            for order in self
+        ]
+
+    @api.depends("tracking_supply")
+    def _compute_tracking_supply_html(self):
+        short = self.filtered("tracking_short")
+        (self - short).tracking_supply_html = False
+        if not short:
+            return
+        by_line = short._tracking_supply_by_line()
+        for order in short:
+            order.tracking_supply_html = order._tracking_supply_table(by_line[order])
+
+    def _tracking_supply_table(self, rows):
+        """The Supply tab: one row per short line and covering document."""
+        self.ensure_one()
+        _ = self.env._
+        head = Markup("").join(
+            Markup("<th>%s</th>") % label
+            for label in (_("Product"), _("Short"), _("Covered by"), _("State"), _("Expected"))
+        )
+        body = []
+        for line, qty, docs, product in rows:
+            unit = (line.product_uom or product.uom_id).name
+            first = Markup("<td>%s</td><td>%s %s</td>") % (product.display_name, qty, unit)
+            if not docs:
+                body.append(
+                    Markup("<tr>%s<td colspan='3' class='text-danger'>%s</td></tr>")
+                    % (first, _("Nothing covers it yet."))
+                )
+                continue
+            for doc in docs:
+                expected = doc["expected_date"] and fields.Datetime.context_timestamp(
+                    self, doc["expected_date"]
+                ).strftime("%Y-%m-%d %H:%M")
+                body.append(
+                    Markup("<tr>%s<td>%s</td><td>%s</td><td>%s</td></tr>")
+                    % (first, doc["name"], self._tracking_supply_state_label(doc), expected or "")
+                )
+        return Markup(
+            "<div class='table-responsive'><table class='table table-sm o_tracking_supply'>"
+            "<thead><tr>%s</tr></thead><tbody>%s</tbody></table></div>"
+        ) % (head, Markup("").join(body))
+
+    def _tracking_supply_state_label(self, doc):
+        """A document's state as its own model names it (translated)."""
+        field = self.env[doc["model"]]._fields.get("state")
+        if field and field.type == "selection":
+            labels = dict(field._description_selection(self.env))
+            return labels.get(doc["state"], doc["state"])
+        return escape(doc["state"] or "")
