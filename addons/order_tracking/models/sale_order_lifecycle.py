@@ -7,6 +7,9 @@ from ..tools import engine, history
 from ..tools.nodes import OVERRIDE
 
 SETTLED_PAYMENT_STATES = ("paid", "in_payment", "reversed")
+# the open columns whose records Odoo's kanban loads (web's RelationalModel
+# MAX_NUMBER_OPENED_GROUPS)
+KANBAN_OPEN_COLUMNS = 10
 
 
 # One concern of the model per file (Odoo's way: sale_stock, account): see
@@ -146,12 +149,16 @@ class SaleOrder(models.Model):
             return "shipped", False
         first_moves = open_moves.filtered(lambda m: not (m.move_orig_ids & open_moves))
         short = any(self._tracking_move_is_short(m, open_moves) for m in first_moves)
+        # goods delivered by a transfer, or by hand on a line Odoo does not
+        # deliver by transfers (its delivered quantity is not computed for
+        # nothing: with kits, that reads the bills of materials)
         started = any(
-            not float_is_zero(line.qty_delivered, precision_rounding=line.product_uom.rounding)
-            for line in lines
-        ) or any(
             m.state == "done" and m.location_dest_id.usage == "customer"
             for m in self.picking_ids.move_ids
+        ) or any(
+            line.qty_delivered_method != "stock_move"
+            and not float_is_zero(line.qty_delivered, precision_rounding=line.product_uom.rounding)
+            for line in lines
         )
         if started:
             return "partial", short
@@ -415,4 +422,15 @@ class SaleOrder(models.Model):
 
     @api.model
     def _read_group_tracking_stage_ids(self, stages, domain):
-        return stages.search([("company_id", "in", [*self.env.companies.ids, False])])
+        """The board's columns: the nodes that hold orders, then the empty
+        ones in sequence while there is room. Odoo's web client loads the
+        orders of the first ten open columns only (an empty column counts):
+        with every node shown, the last nodes' orders (paid, done, and more
+        with the bridges' nodes) would never appear. Orders do not move by
+        drag and drop (their node is computed), so an empty column is only
+        a landmark."""
+        every = stages.search([("company_id", "in", [*self.env.companies.ids, False])])
+        room = max(KANBAN_OPEN_COLUMNS - len(stages.filtered(lambda s: not s.fold)), 0)
+        empty = every - stages
+        shown = stages | empty.filtered(lambda s: not s.fold)[:room] | empty.filtered("fold")
+        return every & shown

@@ -146,3 +146,35 @@ class TestStatusReport(OrderTrackingCase):
             self.assertEqual(kind, "pdf")
             self.assertTrue(pdf.startswith(b"%PDF-"), f"{lang}: not a PDF")
             self.assertIn(b"/Type /Page", pdf)
+
+
+@tagged("post_install", "-at_install")
+class TestBoardColumns(OrderTrackingCase):
+    """The tracking board's columns: Odoo's web client loads the orders of its
+    first ten open columns only, so every node that holds orders comes first
+    and empty nodes fill the rest."""
+
+    def columns(self, orders):
+        groups = self.env["sale.order"].web_read_group(
+            [("id", "in", orders.ids)], ["tracking_stage_id"], ["tracking_stage_id"]
+        )["groups"]
+        return self.env["order.tracking.stage"].browse(
+            [group["tracking_stage_id"][0] for group in groups]
+        )
+
+    def test_an_order_in_a_late_node_is_on_an_open_column(self):
+        quotation = self.create_order([(self.product, 1)])
+        invoiced = self.create_order([(self.service, 1)])
+        invoiced.action_confirm()
+        self.invoice(invoiced)
+        self.assertEqual(invoiced.tracking_stage_code, "invoiced")
+        every = self.env["order.tracking.stage"].search([])
+        self.assertGreater(len(every.filtered(lambda s: not s.fold)), 10)
+        columns = self.columns(quotation | invoiced)
+        open_columns = columns.filtered(lambda s: not s.fold)
+        self.assertEqual(len(open_columns), 10)
+        self.assertIn(invoiced.tracking_stage_id, open_columns)
+        self.assertIn(quotation.tracking_stage_id, open_columns)
+        # in the nodes' order, folded nodes (cancelled, returned) still listed
+        self.assertEqual(columns, every & columns)
+        self.assertTrue(every.filtered("fold") <= columns)
