@@ -87,4 +87,5 @@ class TestPerformance(ApprovalCase):
         # ... one query per distinct domain is the only per-rule cost (the first
         # domain search may flush fields other installed add-ons compute: +2)
         self.assertLessEqual(queries, queries_45 + 5 + 2)
-        self.assertLess(queries, 40)
+        # mrp's stock quantities look each product up for kits (5 queries)
+        self.assertLess(queries, 45 if "mrp.bom" in self.env else 40)

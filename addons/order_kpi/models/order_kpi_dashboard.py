@@ -3,15 +3,6 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-MISS_REASON_ORDER = (
-    "credit_hold",
-    "approval_wait",
-    "stock_shortage",
-    "warehouse",
-    "carrier",
-    "other",
-)
-
 
 class OrderKpiDashboard(models.AbstractModel):
     """The data of the Order Cockpit client action, in one read-only call."""
@@ -92,11 +83,12 @@ class OrderKpiDashboard(models.AbstractModel):
         rows = report._kpi_fetch(
             query, {"reason": reason, "count": SQL("COUNT(*)")}, group_by=reason
         )
-        labels = dict(report._fields["miss_reason"]._description_selection(self.env))
+        selection = report._fields["miss_reason"]._description_selection(self.env)
+        labels = dict(selection)
+        # ties in the order of the reasons' selection (the flow's order)
+        rank = {code: index for index, (code, _label) in enumerate(selection)}
         counts = {row["reason"]: row["count"] for row in rows if row["reason"]}
-        ordered = sorted(
-            counts.items(), key=lambda item: (-item[1], MISS_REASON_ORDER.index(item[0]))
-        )
+        ordered = sorted(counts.items(), key=lambda item: (-item[1], rank.get(item[0], 0)))
         total = sum(counts.values())
         cumulative = 0
         result = []

@@ -7,6 +7,8 @@ from ..tools import facts, schema
 MISS_REASONS = [
     ("credit_hold", "Credit hold"),
     ("approval_wait", "Approval wait"),
+    ("production_delay", "Production delay"),
+    ("supplier_delay", "Supplier delay"),
     ("stock_shortage", "Stock shortage"),
     ("warehouse", "Warehouse delay"),
     ("carrier", "Carrier / delivery exception"),
@@ -102,8 +104,9 @@ class OrderKpiReport(models.Model):
         string="Delay Reason",
         readonly=True,
         help="The first problem in the flow that held the order: credit hold, approval "
-        "past its SLA, stock shortage, warehouse node past its SLA, carrier or delivery "
-        "exception (flagged delivery, return, delivery alert), else other.",
+        "past its SLA, production (it waited for a manufacturing order), supplier (it "
+        "waited for a purchase), stock shortage, warehouse node past its SLA, carrier or "
+        "delivery exception (flagged delivery, return, delivery alert), else other.",
     )
     cohort_date = fields.Date(
         string="First Order Date", readonly=True, help="The customer's first confirmed order."
@@ -161,6 +164,19 @@ class OrderKpiReport(models.Model):
     cycle_ship_hours = fields.Float(string="Confirm → Shipped (h)", readonly=True, aggregator="avg")
     cycle_sign_hours = fields.Float(string="Confirm → Signed (h)", readonly=True, aggregator="avg")
     approval_hours = fields.Float(string="Approval Wait (h)", readonly=True, aggregator="avg")
+    purchase_hours = fields.Float(
+        string="Time in Purchasing (h)",
+        readonly=True,
+        aggregator="avg",
+        help="Hours the order spent waiting for a purchase (nodes of the purchase role).",
+    )
+    production_hours = fields.Float(
+        string="Time in Production (h)",
+        readonly=True,
+        aggregator="avg",
+        help="Hours the order spent waiting for manufacturing, planned and started "
+        "(nodes of the production role).",
+    )
     promise_drift_days = fields.Float(
         string="Promise Drift (days)",
         readonly=True,
@@ -293,12 +309,7 @@ class OrderKpiReport(models.Model):
         return {
             "otd_due": due,
             "overdue": SQL("SUM(CASE WHEN %s THEN 1 ELSE 0 END)", overdue),
-            "missed": SQL(
-                "SUM(CASE WHEN (%s = 1 AND %s = 0) OR %s THEN 1 ELSE 0 END)",
-                col("delivered"),
-                col("on_time"),
-                overdue,
-            ),
+            "missed": SQL("SUM(CASE WHEN %s THEN 1 ELSE 0 END)", self._kpi_missed(query)),
             "at_risk": at_risk,
             "otd_rate": SQL("SUM(%s)::float / NULLIF(%s, 0)", col("on_time"), due),
             "otd_original_rate": SQL(
@@ -306,6 +317,32 @@ class OrderKpiReport(models.Model):
             ),
             "otif_rate": SQL("SUM(%s)::float / NULLIF(%s, 0)", col("otif"), due),
         }
+
+    def _kpi_missed(self, query):
+        """SQL: the order missed its promise (delivered late, or not
+        delivered and its promised day has passed)."""
+
+        def col(name):
+            return self._kpi_column(name, query)
+
+        return SQL(
+            "((%s = 1 AND %s = 0) OR (%s = 1 AND %s < %s))",
+            col("delivered"),
+            col("on_time"),
+            col("open_promised"),
+            col("deadline"),
+            fields.Datetime.now(),
+        )
+
+    def _kpi_missed_for(self, reason, query):
+        """SQL: how many orders missed their promise with the delay reason
+        ``reason`` (``miss_reason``): a KPI of its own for an add-on's reason."""
+        return SQL(
+            "SUM(CASE WHEN %s AND %s = %s THEN 1 ELSE 0 END)",
+            self._kpi_missed(query),
+            self._kpi_column("miss_reason", query),
+            reason,
+        )
 
     def _kpi_ratio_measures(self, query):
         """SQL of the ratios that do not depend on the time of reading."""

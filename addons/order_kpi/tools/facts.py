@@ -109,6 +109,8 @@ ORDER_FACT = (
             """CASE WHEN NOT o.measured THEN NULL
             WHEN o.credit_hold THEN 'credit_hold'
             WHEN o.approval_late THEN 'approval_wait'
+            WHEN o.was_producing THEN 'production_delay'
+            WHEN o.was_purchasing THEN 'supplier_delay'
             WHEN o.was_short THEN 'stock_shortage'
             WHEN o.warehouse_late THEN 'warehouse'
             WHEN o.flagged OR o.returned OR o.carrier_alert THEN 'carrier'
@@ -173,6 +175,8 @@ ORDER_FACT = (
         ),
     ),
     ("approval_hours", SQL("o.approval_hours")),
+    ("purchase_hours", SQL("o.purchase_hours")),
+    ("production_hours", SQL("o.production_hours")),
     (
         "promise_drift_days",
         SQL(
@@ -213,7 +217,9 @@ ORDER_COLUMNS = tuple(name for name, _expression in ORDER_FACT)
 
 # the node roles the facts read (sale.order._tracking_nodes(): tools/nodes.py of
 # order_tracking): the events of an order are read by what their nodes are, not by code
-NODE_ROLES = ("shipped", "shortage", "approval", "warehouse")
+# the roles of the node registry the facts read; nodes of the bridges to
+# purchasing and manufacturing play "purchase" / "production" (none without them)
+NODE_ROLES = ("shipped", "shortage", "approval", "warehouse", "purchase", "production")
 
 
 NODE_CODE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
@@ -289,6 +295,12 @@ WITH orders AS (
     SELECT e.order_id,
            MAX(e.date) FILTER (WHERE e.to_code = ANY(%(shipped)s)) AS shipped_at,
            BOOL_OR(e.to_code = ANY(%(shortage)s)) AS was_short,
+           BOOL_OR(e.to_code = ANY(%(purchase)s)) AS was_purchasing,
+           BOOL_OR(e.to_code = ANY(%(production)s)) AS was_producing,
+           SUM(e.hours_in_previous)
+               FILTER (WHERE e.from_code = ANY(%(purchase)s)) AS purchase_hours,
+           SUM(e.hours_in_previous)
+               FILTER (WHERE e.from_code = ANY(%(production)s)) AS production_hours,
            SUM(e.hours_in_previous)
                FILTER (WHERE e.from_code = ANY(%(approval)s)) AS approval_hours,
            BOOL_OR(e.from_code = ANY(%(approval)s) AND s.sla_hours > 0
@@ -336,6 +348,10 @@ WITH orders AS (
            COALESCE(l.line_count, 0) AS line_count,
            COALESCE(pr.repromise_count, 0) AS repromise_count,
            COALESCE(ev.was_short, FALSE) AS was_short,
+           COALESCE(ev.was_purchasing, FALSE) AS was_purchasing,
+           COALESCE(ev.was_producing, FALSE) AS was_producing,
+           ev.purchase_hours,
+           ev.production_hours,
            ev.approval_hours,
            COALESCE(ev.approval_late, FALSE) OR COALESCE(ap.escalated, FALSE) AS approval_late,
            COALESCE(ev.warehouse_late, FALSE) AS warehouse_late,

@@ -8,7 +8,8 @@ queries of an Odoo method the add-on frame merely extends (``super()`` of the
 same method, on a model the add-ons did not create). What the ORM flushes is
 the add-ons' when it writes their fields only (a stored field of theirs that
 changed on its own), Odoo's otherwise, whoever asked for the flush: Odoo would
-have flushed it anyway.
+have flushed it anyway. Likewise computing a stored field of Odoo's that is due
+(a delivered quantity after a delivery) is Odoo's, whoever reads it first.
 
 make bench measures the same thing the other way round, with two databases
 (plain Odoo and the add-ons) and a diff of their queries: both methods give
@@ -92,6 +93,10 @@ class ExtraQueryCounter:
                 # the ORM writing what is pending, whoever asked for the flush:
                 # the add-ons' only when it writes their fields only
                 return self._only_own_columns(query)
+            if self._computing_odoo_stored_field(frame):
+                # the ORM computing a stored field of Odoo's that is due, whoever
+                # read it first: Odoo computes it anyway, before it writes it
+                return False
             if _project_frame(frame):
                 if (
                     callee is not None
@@ -105,6 +110,20 @@ class ExtraQueryCounter:
                 return True
             callee, frame = frame, frame.f_back
         return self._only_own_columns(query)
+
+    @staticmethod
+    def _computing_odoo_stored_field(frame):
+        if (
+            frame.f_code.co_name != "_compute_field_value"
+            or not frame.f_code.co_filename.startswith(ODOO_DIR)
+        ):
+            return False
+        field = frame.f_locals.get("field")
+        return (
+            field is not None
+            and field.store
+            and getattr(field, "_module", None) not in PROJECT_MODULES
+        )
 
     @contextmanager
     def watching(self):
