@@ -92,10 +92,24 @@ SQL
 say "Installed: $install_modules"
 
 # Odoo's own post-install suites of the modules we extend must keep passing with
-# our add-ons installed (ODOO_SUITES=0 skips them). The attribute-value tour needs
-# Odoo's demo data, which a test database does not have: it fails without our
-# add-ons too, so it is left out.
-ODOO_SUITE_TAGS="${ODOO_SUITE_TAGS:-post_install/sale,post_install/sale_management,post_install/sale_stock,-/sale:TestProductAttributeValue.test_attribute_values_deletion_or_archiving}"
+# our add-ons installed (ODOO_SUITES=0 skips them). Left out, because they fail on
+# plain Odoo without demo data too (a test database has none): the attribute-value
+# tour of sale; sale_mrp's kit tests, whose bill-of-materials form sets the variant
+# of a line (invisible unless the user manages product variants, which Odoo's demo
+# data turns on) — TestSaleMrpKitBom.test_qty_delivered_with_bom,
+# test_qty_delivered_with_bom_using_kit, test_qty_delivered_with_bom_using_kit2,
+# test_sale_kit_show_kit_in_delivery and
+# TestSaleMRPAngloSaxonValuation.test_sale_mrp_kit_bom_cogs (5 failed of 9 on a
+# plain sale_mrp + sale_purchase_stock database, Odoo 18.0-20241002).
+SUITE_EXCLUDED="-/sale:TestProductAttributeValue.test_attribute_values_deletion_or_archiving"
+for test in TestSaleMrpKitBom.test_qty_delivered_with_bom \
+  TestSaleMrpKitBom.test_qty_delivered_with_bom_using_kit \
+  TestSaleMrpKitBom.test_qty_delivered_with_bom_using_kit2 \
+  TestSaleMrpKitBom.test_sale_kit_show_kit_in_delivery \
+  TestSaleMRPAngloSaxonValuation.test_sale_mrp_kit_bom_cogs; do
+  SUITE_EXCLUDED="$SUITE_EXCLUDED,-/sale_mrp:$test"
+done
+ODOO_SUITE_TAGS="${ODOO_SUITE_TAGS:-post_install/sale,post_install/sale_management,post_install/sale_stock,post_install/sale_mrp,post_install/sale_purchase_stock,post_install/purchase_stock,$SUITE_EXCLUDED}"
 if [ "${ODOO_SUITES:-1}" != 0 ] && [ -n "$modules" ]; then
   SUITE_LOG="$LOG_DIR/odoo-suites.log"
   say "Running Odoo's own suites with our add-ons installed ($ODOO_SUITE_TAGS); log: ${SUITE_LOG#"$REPO_ROOT"/}"

@@ -1,0 +1,123 @@
+from odoo import fields
+from odoo.tests import tagged
+
+from odoo.addons.order_tracking.tests.common import OrderTrackingCase
+
+from .common import MadeToOrderMixin
+
+
+@tagged("post_install", "-at_install")
+class TestProduction(MadeToOrderMixin, OrderTrackingCase):
+    """A made-to-order product manufactured from a bill of materials: the
+    order follows its manufacturing order through Production Planned and In
+    Production to Ready, on real documents."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.setup_made_to_order(component_qty=2.0)
+        cls.set_stock(cls.component, 100)
+
+    def confirm(self, quantity=3):
+        order = self.create_order([(self.made, quantity)])
+        order.action_confirm()
+        return order
+
+    @staticmethod
+    def productions(order):
+        return order.mrp_production_ids
+
+    def test_made_to_order_walks_through_production(self):
+        order = self.confirm()
+        production = self.productions(order)
+        self.assertEqual(len(production), 1)
+        self.assertEqual(production.state, "confirmed")
+        self.assertEqual(order.tracking_supply, "production_planned")
+        self.assertEqual(order.tracking_stage_id.code, "production_planned")
+
+        production.action_start()
+        self.assertEqual(production.state, "progress")
+        self.assertEqual(order.tracking_stage_id.code, "in_production")
+
+        self.produce(production)
+        self.assertEqual(production.state, "done")
+        self.assertEqual(order.tracking_stage_id.code, "ready")
+        self.assertFalse(order.tracking_supply)
+
+        self.ship_all(order)
+        self.assertEqual(order.tracking_stage_id.code, "shipped")
+        codes = self.codes(order)
+        self.assertEqual(
+            codes[codes.index("production_planned") :],
+            ["production_planned", "in_production", "ready", "shipped"],
+        )
+        events = order.tracking_event_ids.sorted("id")
+        planned = events.filtered(lambda e: e.to_code == "production_planned")
+        started = events.filtered(lambda e: e.to_code == "in_production")
+        for event in planned | started:
+            self.assertEqual(
+                (event.source_model, event.source_id), (production._name, production.id)
+            )
+        timeline = order.get_tracking_timeline()[0]
+        entry = next(e for e in timeline if e["to_code"] == "in_production")
+        self.assertEqual(entry["source"], "production")
+        self.assertEqual(entry["source_name"], production.name)
+
+    def test_coverage_names_the_manufacturing_order(self):
+        order = self.confirm(quantity=4)
+        production = self.productions(order)
+        [coverage] = order.get_supply_coverage()
+        self.assertEqual(len(coverage), 1)
+        line = coverage[0]
+        self.assertEqual(line["line_id"], order.order_line.id)
+        self.assertEqual(line["product_id"], self.made.id)
+        self.assertEqual(line["qty_short"], 4.0)
+        self.assertEqual(
+            line["coverage"],
+            [
+                {
+                    "model": "mrp.production",
+                    "id": production.id,
+                    "name": production.name,
+                    "state": "confirmed",
+                    "expected_date": fields.Datetime.to_string(production.date_finished),
+                    "qty": 4.0,
+                }
+            ],
+        )
+        self.assertIn(production.name, order.tracking_supply_html)
+
+    def test_cancelled_production_leaves_the_order_waiting(self):
+        order = self.confirm()
+        production = self.productions(order)
+        production.action_cancel()
+        order.invalidate_recordset()
+        # the delivery no longer waits on anything Odoo will make: the order is
+        # short, and nothing covers it
+        if order.tracking_fulfilment == "short":
+            self.assertEqual(order.tracking_stage_id.code, "waiting_stock")
+            self.assertEqual(order.get_supply_coverage()[0][0]["coverage"], [])
+        self.assertNotIn(order.tracking_stage_id.code, ("production_planned", "in_production"))
+
+    def test_made_and_short_lines_show_the_least_advanced(self):
+        """One line made to order and started, one line of a stocked product
+        short with nothing covering it: the order waits for stock."""
+        order = self.create_order([(self.made, 1), (self.product, 5)])
+        order.action_confirm()
+        order._tracking_reserve()
+        production = self.productions(order)
+        production.action_start()
+        self.assertEqual(order.tracking_stage_id.code, "waiting_stock")
+        coverage = {c["product_id"]: c["coverage"] for c in order.get_supply_coverage()[0]}
+        self.assertEqual(coverage[self.product.id], [])
+        self.assertEqual(coverage[self.made.id][0]["id"], production.id)
+        self.receive(self.product, 5)
+        order._tracking_reserve()
+        self.assertEqual(order.tracking_stage_id.code, "in_production")
+
+    def test_salesperson_reads_coverage_without_manufacturing_rights(self):
+        order = self.confirm()
+        order.user_id = self.salesman
+        production = self.productions(order)
+        coverage = order.with_user(self.salesman).get_supply_coverage()
+        self.assertEqual(coverage[0][0]["coverage"][0]["name"], production.name)

@@ -1,0 +1,93 @@
+from odoo import api, fields, models
+from odoo.tools import float_compare
+
+from odoo.addons.order_tracking.tools.engine import BLOCKING
+from odoo.addons.order_tracking.tools.nodes import SUPPLY_DEPENDS, Node, supply_fact
+
+PURCHASING = "purchasing"
+
+
+class SaleOrder(models.Model):
+    """Purchasing in the order's story: a request for quotation or purchase
+    order that will bring the goods an order is short of (make-to-order: the
+    purchase line its procurement created for the order's delivery, and the
+    receipt it feeds once confirmed) covers it; the order is in Purchasing
+    (采购中) until the goods are received and reserved. Everything the add-on
+    adds to the order's nodes is here."""
+
+    _inherit = "sale.order"
+
+    tracking_supply = fields.Selection(
+        selection_add=[(PURCHASING, "Purchase")],
+        ondelete={PURCHASING: "set null"},
+    )
+
+    def _tracking_nodes(self):
+        return (
+            super()
+            ._tracking_nodes()
+            .after(
+                "waiting_stock",
+                Node(
+                    PURCHASING,
+                    BLOCKING,
+                    supply_fact(PURCHASING),
+                    depends=SUPPLY_DEPENDS,
+                    source=lambda o: o._tracking_supply_record(PURCHASING),
+                    roles={"shortage", "purchase"},
+                ),
+            )
+        )
+
+    def _tracking_source_labels(self):
+        return {**super()._tracking_source_labels(), "purchase.order": "purchase"}
+
+    @api.model
+    def _tracking_supply_depends(self):
+        depends = [*super()._tracking_supply_depends()]
+        for lines in (
+            "procurement_group_id.purchase_line_ids",
+            "picking_ids.move_ids.created_purchase_line_ids",
+        ):
+            depends += [
+                lines,
+                f"{lines}.state",
+                f"{lines}.date_planned",
+                f"{lines}.product_qty",
+                f"{lines}.qty_received",
+            ]
+        return [*depends, "picking_ids.move_ids.move_orig_ids.purchase_line_id"]
+
+    @api.model
+    def _tracking_supply_documents(self, moves):
+        """Purchases (requests for quotation or confirmed, not fully received)
+        that will bring the short moves' goods: the lines the order's
+        procurement created (Odoo's links from the order to its purchases,
+        as sale_purchase_stock reads them) for the move's product."""
+        documents = super()._tracking_supply_documents(moves)
+        for move in moves.sudo():
+            order = self._tracking_move_order(move)
+            lines = (
+                move.created_purchase_line_ids
+                | move.move_orig_ids.purchase_line_id
+                | order.procurement_group_id.purchase_line_ids
+            ).filtered(lambda line, product=move.product_id: line.product_id == product)
+            for line in lines:
+                missing = line.product_qty - line.qty_received
+                if line.state == "cancel" or (
+                    float_compare(missing, 0.0, precision_rounding=line.product_uom.rounding) <= 0
+                ):
+                    continue
+                purchase = line.order_id
+                documents[move.id].append(
+                    {
+                        "model": purchase._name,
+                        "id": purchase.id,
+                        "name": purchase.name,
+                        "state": purchase.state,
+                        "expected_date": line.date_planned or False,
+                        "qty": line.product_uom._compute_quantity(missing, move.product_uom),
+                        "node": PURCHASING,
+                    }
+                )
+        return documents

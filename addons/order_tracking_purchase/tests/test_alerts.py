@@ -1,0 +1,59 @@
+from datetime import timedelta
+
+from odoo import fields
+from odoo.tests import tagged
+
+from odoo.addons.order_alerts.tests.common import AlertCase
+
+from .common import BoughtToOrderMixin
+
+
+@tagged("post_install", "-at_install")
+class TestReceiptLate(BoughtToOrderMixin, AlertCase):
+    """A confirmed purchase that covers a customer order and is not received
+    at its expected arrival alerts on the order it delays, naming the vendor;
+    the alert resolves by itself at the receipt."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.setup_bought_to_order(delay=3)
+        cls.rule = cls.make_rule(name="Receipt late", kind="receipt_late", hours=0)
+
+    @staticmethod
+    def after(value, **delta):
+        return fields.Datetime.to_string(value + timedelta(**delta))
+
+    def test_late_receipt_names_vendor_and_order_and_resolves_at_receipt(self):
+        with self.at("2037-11-30 09:00:00"):
+            order = self.create_order([(self.bought, 4)], user_id=self.salesman.id)
+            order.action_confirm()
+            purchase = order._get_purchase_orders()
+            self.env.flush_all()
+        self.assertEqual(order.tracking_stage_code, "purchasing")
+        expected = purchase.order_line.date_planned
+        # a request for quotation is not late: nothing was ordered yet
+        self.assertEqual(self.scan(self.rule, self.after(expected, hours=1)), 0)
+        with self.at("2037-11-30 10:00:00"):
+            purchase.button_confirm()
+            self.env.flush_all()
+        expected = purchase.order_line.date_planned
+        self.assertEqual(self.scan(self.rule, self.after(expected, hours=-1)), 0)
+        self.assertEqual(self.scan(self.rule, self.after(expected, hours=1)), 1)
+        alert = self.open_alerts(self.rule, order)
+        for name in (purchase.name, self.vendor.name, order.name):
+            self.assertIn(name, alert.description)
+        self.assert_conditions_agree(self.rule, self.after(expected, hours=1))
+        # part of it arrives: still late for the rest
+        with self.at(self.after(expected, hours=2)):
+            self.validate(purchase.picking_ids, {self.bought: 1.0})
+            self.env.flush_all()
+        holding, _cleared = self.assert_conditions_agree(self.rule, self.after(expected, hours=2))
+        self.assertEqual(holding, alert)
+        # the rest arrives: the order is ready, the alert resolves
+        with self.at(self.after(expected, hours=3)):
+            self.validate(purchase.picking_ids.filtered(lambda p: p.state == "assigned"))
+            self.env.flush_all()
+        self.assertEqual(order.tracking_stage_code, "ready")
+        self.scan(self.rule, self.after(expected, hours=3))
+        self.assertEqual(alert.state, "resolved")
