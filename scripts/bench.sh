@@ -122,12 +122,17 @@ export PYTHONPATH="$REPO_ROOT/bench${PYTHONPATH:+:$PYTHONPATH}"
 cores="$(nproc 2>/dev/null || echo '?')"
 step "make bench on $cores cores, BENCH_SCALE=$SCALE, databases ${PREFIX}_*"
 
-fp_plain="$(fingerprint "plain sale_management,sale_stock")"
+# plain Odoo as the add-ons' users have it: with manufacturing and purchasing when
+# the bridges to them are benchmarked too (their cost is Odoo's, on both sides)
+plain_modules=sale_management,sale_stock
+[[ ",$modules," == *",order_tracking_mrp,"* ]] && plain_modules="$plain_modules,sale_mrp"
+[[ ",$modules," == *",order_tracking_purchase,"* ]] && plain_modules="$plain_modules,sale_purchase_stock"
+fp_plain="$(fingerprint "plain $plain_modules")"
 fp_addons="$(fingerprint "addons $modules $fp_plain" addons)"
 fp_alerts="$(fingerprint "alerts base_automation $fp_addons")"
 fp_approvals="$(fingerprint "approvals $fp_plain" addons/order_tracking addons/order_approval_rules)"
 fp_oca="$(fingerprint "oca ${OCA_PINS[*]} $fp_plain")"
-build "${PREFIX}_plain" - sale_management,sale_stock "$fp_plain"
+build "${PREFIX}_plain" - "$plain_modules" "$fp_plain"
 if wanted perf1 || wanted perf2; then
   build "${PREFIX}_addons" "${PREFIX}_plain" "$modules" "$fp_addons"
 fi
