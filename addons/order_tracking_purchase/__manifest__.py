@@ -12,6 +12,7 @@
     "data": [
         "data/order_tracking_stage_data.xml",
         "views/sale_order_views.xml",
+        "views/order_alert_shortage_views.xml",
     ],
     "demo": [
         "demo/order_alert_rule_demo.xml",

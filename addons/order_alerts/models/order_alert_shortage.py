@@ -3,6 +3,7 @@ from collections import defaultdict
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 
@@ -233,3 +234,50 @@ class OrderAlertShortage(models.Model):
             "view_mode": "list,form",
             "domain": [("id", "in", self.order_ids.ids)],
         }
+
+    def _replenish(self, route):
+        """Start the supply of what is missing with Odoo's replenishment: the
+        product's manual reordering rule in the warehouse (the one it has,
+        else a new one) orders the missing quantity through ``route`` (buy,
+        manufacture: the bridges' buttons). Returns Odoo's notification
+        naming the documents created."""
+        self.ensure_one()
+        if self.state != "open":
+            raise UserError(
+                self.env._(
+                    "%(todo)s is closed: nothing is missing any more.", todo=self.display_name
+                )
+            )
+        warehouse = self.warehouse_id or self.env["stock.warehouse"].search(
+            [("company_id", "=", self.company_id.id)], limit=1
+        )
+        Orderpoint = self.env["stock.warehouse.orderpoint"].with_company(self.company_id)
+        orderpoint = Orderpoint.search(
+            [
+                ("product_id", "=", self.product_id.id),
+                ("location_id", "=", warehouse.lot_stock_id.id),
+            ],
+            limit=1,
+        ) or Orderpoint.create(
+            {
+                "product_id": self.product_id.id,
+                "warehouse_id": warehouse.id,
+                "location_id": warehouse.lot_stock_id.id,
+                "trigger": "manual",
+                "product_min_qty": 0.0,
+                "product_max_qty": 0.0,
+            }
+        )
+        quantity = max(self.missing_qty, orderpoint.qty_to_order)
+        orderpoint.write({"route_id": route.id, "qty_to_order": quantity})
+        # (Odoo removes a manual rule once it has ordered what it had to)
+        result = orderpoint.action_replenish()
+        self.message_post(
+            body=self.env._(
+                "Replenishment started through %(route)s: %(qty)s %(unit)s ordered.",
+                route=route.display_name,
+                qty=quantity,
+                unit=self.uom_id.name,
+            )
+        )
+        return result

@@ -3,7 +3,7 @@ from collections import defaultdict
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
-from odoo.tools import float_round
+from odoo.tools import float_compare, float_round
 
 SHORT_NODE = "waiting_stock"
 
@@ -19,6 +19,12 @@ class SaleOrder(models.Model):
     bridges (order_tracking_mrp, order_tracking_purchase) extend
     ``_tracking_supply_documents()`` and ``_tracking_supply_depends()`` with
     ``super()`` and declare their nodes in ``_tracking_nodes()``.
+
+    Make-to-stock goods are covered by what Odoo's forecast assigns to the
+    order's deliveries (``_tracking_supply_incoming``: the incoming supply
+    the bridges know, earliest first, to the open deliveries, earliest
+    first); the bridges call ``_tracking_supply_changed(products)`` when
+    their documents change.
 
     ``tracking_supply`` is the least advanced coverage over the short moves,
     by the order of the nodes in the registry; a short move covered by
@@ -57,7 +63,100 @@ class SaleOrder(models.Model):
         not read the document, its coverage is part of the order's story)."""
         return defaultdict(list)
 
+    @api.model
+    def _tracking_supply_incoming(self, products, warehouses):
+        """The supply of ``products`` on its way into ``warehouses`` that no
+        order has for its own (make-to-stock: receipts, manufacturing orders
+        for stock), for Odoo's forecast to assign: a list of ``{"product"
+        (record), "warehouse" (record), "date" (expected, or False), "qty"
+        (in the product's unit), "document": coverage dict without "qty"}``.
+        Extend with ``super()``."""
+        return []
+
+    @api.model
+    def _tracking_supply_changed(self, products):
+        """The supply of ``products`` changed (a purchase, a manufacturing
+        order…): the orders short of them read what covers them again (their
+        node with it). Called by the bridges when their documents change."""
+        if not products:
+            return
+        orders = self.sudo().search(
+            [
+                ("tracking_short", "=", True),
+                ("state", "=", "sale"),
+                ("order_line.product_id", "in", products.ids),
+            ]
+        )
+        if orders:
+            self.env.add_to_compute(self._fields["tracking_supply"], orders)
+            orders.modified(["tracking_supply"])
+
     # -- the coverage --
+
+    @api.model
+    def _tracking_supply_coverage(self, moves):
+        """{move id: [coverage dict]} of the short ``moves``: the documents
+        tied to them (``_tracking_supply_documents``: make-to-order), else
+        their share of the incoming supply as Odoo's forecast assigns it."""
+        documents = self._tracking_supply_documents(moves)
+        uncovered = moves.filtered(lambda move: not documents.get(move.id))
+        if uncovered:
+            self._tracking_assign_incoming(uncovered, documents)
+        return documents
+
+    @api.model
+    def _tracking_assign_incoming(self, moves, documents):
+        """Give ``moves`` their share of the incoming supply, the way Odoo's
+        forecast does: the open deliveries of the same products and
+        warehouses, earliest first, take the incoming quantities, earliest
+        first. Deliveries covered by their own documents take none."""
+        moves = moves.sudo()
+        warehouses = moves.warehouse_id | moves.location_id.warehouse_id
+        incoming = self._tracking_supply_incoming(moves.product_id, warehouses)
+        if not incoming:
+            return
+        demand = (
+            self.env["stock.move"]
+            .sudo()
+            .search(
+                [
+                    ("product_id", "in", moves.product_id.ids),
+                    ("state", "in", ("confirmed", "partially_available", "waiting")),
+                    ("location_dest_id.usage", "=", "customer"),
+                    ("location_id.warehouse_id", "in", warehouses.ids),
+                ],
+                order="date, id",
+            )
+        )
+        tied = self._tracking_supply_documents(demand - moves)
+        queues = defaultdict(list)
+        for supply in sorted(incoming, key=lambda s: (not s["date"], s["date"] or 0)):
+            queues[supply["product"].id, supply["warehouse"].id].append(dict(supply))
+        for move in demand:
+            if tied.get(move.id):
+                continue
+            queue = queues[move.product_id.id, move.location_id.warehouse_id.id]
+            missing = move.product_qty - move.product_uom._compute_quantity(
+                move.quantity, move.product_id.uom_id
+            )
+            rounding = move.product_id.uom_id.rounding
+            while queue and float_compare(missing, 0.0, precision_rounding=rounding) > 0:
+                supply = queue[0]
+                taken = min(missing, supply["qty"])
+                missing -= taken
+                supply["qty"] -= taken
+                if float_compare(supply["qty"], 0.0, precision_rounding=rounding) <= 0:
+                    queue.pop(0)
+                if move in moves:
+                    documents[move.id].append(
+                        {
+                            **supply["document"],
+                            "expected_date": supply["date"] or False,
+                            "qty": move.product_id.uom_id._compute_quantity(
+                                taken, move.product_uom
+                            ),
+                        }
+                    )
 
     @api.depends(lambda self: self._tracking_supply_depends())
     def _compute_tracking_supply(self):
@@ -67,11 +166,14 @@ class SaleOrder(models.Model):
             return
         moves_by_order = {order: order._tracking_short_moves() for order in short}
         moves = self.env["stock.move"].union(*moves_by_order.values())
-        documents = self._tracking_supply_documents(moves)
+        documents = self._tracking_supply_coverage(moves)
         rank = self._tracking_supply_rank()
         for order, order_moves in moves_by_order.items():
             order.tracking_supply = min(
-                (self._tracking_move_supply(documents.get(move.id), rank) for move in order_moves),
+                (
+                    self._tracking_move_supply(move, documents.get(move.id), rank)
+                    for move in order_moves
+                ),
                 key=rank.get,
                 default=SHORT_NODE,
             )
@@ -83,10 +185,15 @@ class SaleOrder(models.Model):
         return {code: index for index, code in enumerate(self._tracking_nodes().walk_codes())}
 
     @api.model
-    def _tracking_move_supply(self, documents, rank):
-        """The node of one short move: its most advanced covering document's."""
-        nodes = [doc["node"] for doc in documents or () if doc["node"] in rank]
-        return max(nodes, key=rank.get, default=SHORT_NODE)
+    def _tracking_move_supply(self, move, documents, rank):
+        """The node of one short move: its most advanced covering document's,
+        when its documents cover all it misses; else nothing covers the rest."""
+        documents = [doc for doc in documents or () if doc["node"] in rank]
+        missing = max(move.product_uom_qty - move.quantity, 0.0)
+        covered = sum(doc["qty"] for doc in documents)
+        if float_compare(covered, missing, precision_rounding=move.product_uom.rounding) < 0:
+            return SHORT_NODE
+        return max((doc["node"] for doc in documents), key=rank.get, default=SHORT_NODE)
 
     @api.model
     def _tracking_move_order(self, move):
@@ -98,7 +205,7 @@ class SaleOrder(models.Model):
         source of the event that moved the order into it), or None."""
         self.ensure_one()
         moves = self._tracking_short_moves()
-        for docs in self._tracking_supply_documents(moves).values():
+        for docs in self._tracking_supply_coverage(moves).values():
             for doc in docs:
                 if doc["node"] == node:
                     return self.env[doc["model"]].browse(doc["id"])
@@ -109,7 +216,7 @@ class SaleOrder(models.Model):
         the short moves grouped by order line (moves without a line under
         the order itself, line False)."""
         moves_by_order = {order: order._tracking_short_moves() for order in self}
-        documents = self._tracking_supply_documents(
+        documents = self._tracking_supply_coverage(
             self.env["stock.move"].union(*moves_by_order.values())
         )
         result = {}

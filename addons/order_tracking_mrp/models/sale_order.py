@@ -96,3 +96,42 @@ class SaleOrder(models.Model):
                     }
                 )
         return documents
+
+    @api.model
+    def _tracking_supply_incoming(self, products, warehouses):
+        """Manufacturing orders for stock (not an order's own, not done) in
+        ``warehouses``."""
+        incoming = super()._tracking_supply_incoming(products, warehouses)
+        productions = (
+            self.env["mrp.production"]
+            .sudo()
+            .search(
+                [
+                    ("product_id", "in", products.ids),
+                    ("state", "in", PLANNED_STATES + STARTED_STATES),
+                    ("picking_type_id.warehouse_id", "in", warehouses.ids),
+                ]
+            )
+        )
+        for production in productions:
+            if production.procurement_group_id.sale_id or production.move_dest_ids:
+                continue
+            incoming.append(
+                {
+                    "product": production.product_id,
+                    "warehouse": production.picking_type_id.warehouse_id,
+                    "date": production.date_finished,
+                    "qty": production.product_uom_id._compute_quantity(
+                        production.product_qty - production.qty_produced,
+                        production.product_id.uom_id,
+                    ),
+                    "document": {
+                        "model": production._name,
+                        "id": production.id,
+                        "name": production.name,
+                        "state": production.state,
+                        "node": STARTED if production.state in STARTED_STATES else PLANNED,
+                    },
+                }
+            )
+        return incoming

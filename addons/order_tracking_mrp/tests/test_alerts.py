@@ -76,3 +76,19 @@ class TestProductionAlerts(MadeToOrderMixin, AlertCase):
         self.assertFalse(holding)
         self.scan(self.short_rule, self.after(start, hours=2))
         self.assertEqual(alert.state, "resolved")
+
+    def test_create_manufacturing_order_from_the_shortage_todo(self):
+        self.set_stock(self.component, 100)
+        self.made.route_ids = False  # made for stock
+        rule = self.make_rule(name="Short", kind="stock_shortage", hours=0)
+        with self.at("2037-11-30 09:00:00"):
+            order = self.create_order([(self.made, 4)], user_id=self.salesman.id)
+            order.action_confirm()
+            self.env.flush_all()
+        self.assertEqual(order.tracking_stage_code, "waiting_stock")
+        self.scan(rule, "2037-11-30 10:00:00")
+        todo = self.env["order.alert.shortage"].search([("product_id", "=", self.made.id)])
+        todo.action_create_production()
+        production = self.env["mrp.production"].search([("product_id", "=", self.made.id)])
+        self.assertEqual(production.product_qty, 4.0)
+        self.assertEqual(order.tracking_stage_code, "production_planned")

@@ -121,3 +121,42 @@ class TestProduction(MadeToOrderMixin, OrderTrackingCase):
         production = self.productions(order)
         coverage = order.with_user(self.salesman).get_supply_coverage()
         self.assertEqual(coverage[0][0]["coverage"][0]["name"], production.name)
+
+
+@tagged("post_install", "-at_install")
+class TestProductionForStock(MadeToOrderMixin, OrderTrackingCase):
+    """Make-to-stock: a manufacturing order for stock covers the order short
+    of its product the way Odoo's forecast assigns it."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.setup_made_to_order()
+        cls.set_stock(cls.component, 100)
+        # made for stock: no route that makes it for the order
+        cls.made.route_ids = False
+
+    def test_a_manufacturing_order_for_stock_walks_the_order_through_production(self):
+        order = self.create_order([(self.made, 3)])
+        order.action_confirm()
+        self.assertEqual(order.tracking_stage_code, "waiting_stock")
+        production = self.env["mrp.production"].create(
+            {"product_id": self.made.id, "product_qty": 5.0}
+        )
+        self.assertEqual(order.tracking_stage_code, "production_planned")
+        production.action_confirm()
+        [[line]] = order.get_supply_coverage()
+        self.assertEqual(
+            [(c["model"], c["id"], c["qty"]) for c in line["coverage"]],
+            [("mrp.production", production.id, 3.0)],
+        )
+        production.action_start()
+        self.assertEqual(order.tracking_stage_code, "in_production")
+        self.produce(production)
+        self.assertEqual(order.tracking_stage_code, "ready")
+        self.assertEqual(
+            self.codes(order)[-4:],
+            ["waiting_stock", "production_planned", "in_production", "ready"],
+        )
+        event = order.tracking_event_ids.filtered(lambda e: e.to_code == "in_production")
+        self.assertEqual((event.source_model, event.source_id), (production._name, production.id))

@@ -91,3 +91,46 @@ class SaleOrder(models.Model):
                     }
                 )
         return documents
+
+    @api.model
+    def _tracking_supply_incoming(self, products, warehouses):
+        """Purchase lines for stock (requests for quotation and confirmed
+        purchases not fully received, not an order's own) into
+        ``warehouses``."""
+        incoming = super()._tracking_supply_incoming(products, warehouses)
+        lines = (
+            self.env["purchase.order.line"]
+            .sudo()
+            .search(
+                [
+                    ("product_id", "in", products.ids),
+                    ("state", "in", ("draft", "sent", "to approve", "purchase", "done")),
+                    ("order_id.picking_type_id.warehouse_id", "in", warehouses.ids),
+                    ("move_dest_ids", "=", False),
+                    ("display_type", "=", False),
+                ]
+            )
+        )
+        for line in lines:
+            missing = line.product_qty - line.qty_received
+            if line.group_id.sale_id or (
+                float_compare(missing, 0.0, precision_rounding=line.product_uom.rounding) <= 0
+            ):
+                continue
+            purchase = line.order_id
+            incoming.append(
+                {
+                    "product": line.product_id,
+                    "warehouse": purchase.picking_type_id.warehouse_id,
+                    "date": line.date_planned,
+                    "qty": line.product_uom._compute_quantity(missing, line.product_id.uom_id),
+                    "document": {
+                        "model": purchase._name,
+                        "id": purchase.id,
+                        "name": purchase.name,
+                        "state": purchase.state,
+                        "node": PURCHASING,
+                    },
+                }
+            )
+        return incoming

@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import fields
+from odoo import Command, fields
 from odoo.tests import tagged
 
 from odoo.addons.order_alerts.tests.common import AlertCase
@@ -57,3 +57,32 @@ class TestReceiptLate(BoughtToOrderMixin, AlertCase):
         self.assertEqual(order.tracking_stage_code, "ready")
         self.scan(self.rule, self.after(expected, hours=3))
         self.assertEqual(alert.state, "resolved")
+
+
+@tagged("post_install", "-at_install")
+class TestShortageStartsThePurchase(AlertCase):
+    """A shortage to-do creates the request for quotation of what is missing
+    in one click, through Odoo's replenishment; the orders waiting for the
+    product then wait for that purchase."""
+
+    def test_create_rfq_from_the_shortage_todo(self):
+        self.warehouse.out_type_id.reservation_method = "at_confirm"
+        vendor = self.env["res.partner"].create({"name": "常州轴承 Changzhou Bearings"})
+        stocked = self._create_product("Ball Bearing 6204 深沟球轴承", price=10.0)
+        stocked.seller_ids = [Command.create({"partner_id": vendor.id, "price": 4.0})]
+        rule = self.make_rule(name="Short", kind="stock_shortage", hours=0)
+        with self.at("2037-11-30 09:00:00"):
+            order = self.create_order([(stocked, 7)], user_id=self.salesman.id)
+            order.action_confirm()
+            self.env.flush_all()
+        self.assertEqual(order.tracking_stage_code, "waiting_stock")
+        self.scan(rule, "2037-11-30 10:00:00")
+        todo = self.env["order.alert.shortage"].search([("product_id", "=", stocked.id)])
+        self.assertEqual(todo.missing_qty, 7.0)
+        todo.action_create_rfq()
+        line = self.env["purchase.order.line"].search([("product_id", "=", stocked.id)])
+        self.assertEqual(line.order_id.partner_id, vendor)
+        self.assertEqual(line.order_id.state, "draft")
+        self.assertEqual(line.product_qty, 7.0)
+        self.assertEqual(order.tracking_stage_code, "purchasing")
+        self.assertIn("Replenishment started", todo.message_ids[:1].body)

@@ -1,4 +1,6 @@
-from odoo import fields
+from datetime import timedelta
+
+from odoo import Command, fields
 from odoo.tests import tagged
 
 from odoo.addons.order_tracking.tests.common import OrderTrackingCase
@@ -81,3 +83,66 @@ class TestPurchasing(BoughtToOrderMixin, OrderTrackingCase):
         self.assertFalse(
             any(c["coverage"] for c in order.get_supply_coverage()[0]),
         )
+
+
+@tagged("post_install", "-at_install")
+class TestPurchasingForStock(OrderTrackingCase):
+    """Make-to-stock: a purchase for stock covers the orders short of its
+    product the way Odoo's forecast assigns it, earliest delivery first."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.warehouse.out_type_id.reservation_method = "at_confirm"
+        cls.vendor = cls.env["res.partner"].create({"name": "常州轴承 Changzhou Bearings"})
+        cls.stocked = cls._create_product("Ball Bearing 6204 深沟球轴承", price=10.0)
+
+    def short_order(self, quantity, days):
+        order = self.create_order(
+            [(self.stocked, quantity)],
+            commitment_date=fields.Datetime.now() + timedelta(days=days),
+        )
+        order.action_confirm()
+        self.assertEqual(order.tracking_stage_code, "waiting_stock")
+        return order
+
+    def purchase(self, quantity):
+        return self.env["purchase.order"].create(
+            {
+                "partner_id": self.vendor.id,
+                "order_line": [
+                    Command.create({"product_id": self.stocked.id, "product_qty": quantity})
+                ],
+            }
+        )
+
+    def test_a_purchase_for_stock_covers_the_earliest_deliveries_first(self):
+        first = self.short_order(6, days=2)
+        second = self.short_order(5, days=4)
+        # a request for quotation of 8: the first order's 6, not the second's 5
+        rfq = self.purchase(8)
+        self.assertEqual(first.tracking_stage_code, "purchasing")
+        self.assertEqual(second.tracking_stage_code, "waiting_stock")
+        [[line]] = first.get_supply_coverage()
+        self.assertEqual(
+            [(c["model"], c["id"], c["state"], c["qty"]) for c in line["coverage"]],
+            [("purchase.order", rfq.id, "draft", 6.0)],
+        )
+        [[line]] = second.get_supply_coverage()
+        self.assertEqual([c["qty"] for c in line["coverage"]], [2.0])
+        # one more purchase covers the rest: both wait for purchases now
+        self.purchase(12).button_confirm()
+        self.assertEqual(second.tracking_stage_code, "purchasing")
+        # cancelled, the request no longer covers anything: the first waits again
+        rfq.button_cancel()
+        self.assertEqual(first.tracking_stage_code, "purchasing")
+        [[line]] = first.get_supply_coverage()
+        self.assertEqual([c["state"] for c in line["coverage"]], ["purchase"])
+        # the confirmed purchase arrives: both orders are reserved and ready
+        rfq_done = self.env["purchase.order"].search(
+            [("partner_id", "=", self.vendor.id), ("state", "=", "purchase")]
+        )
+        self.validate(rfq_done.picking_ids)
+        self.assertEqual(first.tracking_stage_code, "ready")
+        self.assertEqual(second.tracking_stage_code, "ready")
+        self.assertEqual(self.codes(first)[-2:], ["purchasing", "ready"])
