@@ -5,7 +5,8 @@
 # constraints, crons, models, fields, views, XML ids, parameters). Called by `make test`
 # (REL4=0 skips it) and `make rel4`.
 #   REL4_DB   database (default ${TEST_DB}_rel4); logs in .test-logs/rel4/
-# Steps: plain sale_management + sale_stock with orders in every state; each add-on
+# Steps: plain sale_management + sale_stock (+ the Odoo modules the add-ons depend on)
+# with orders in every state; each add-on
 # installed in dependency order (history back-filled on the existing orders); orders in
 # every status node; -u of the add-ons, then -u sale; each add-on uninstalled in reverse
 # order (schema compared with the one before it was installed); all installed again.
@@ -50,6 +51,19 @@ print("\n".join(done))
 PY
 )
 [ ${#modules[@]} -gt 0 ] || { say "REL-4: no add-ons in addons/"; exit 0; }
+# plain Odoo as the add-ons' users have it: sale_management + sale_stock and every Odoo
+# module an add-on depends on (the bridges' sale_mrp, sale_purchase_stock…), so that
+# uninstalling an add-on leaves exactly that, not the Odoo modules it pulled in
+base_modules="$(py - "$REPO_ROOT/addons" "$(project_addons)" <<'PY'
+import ast, os, sys
+root, names = sys.argv[1], [n for n in sys.argv[2].split(",") if n]
+base = ["sale_management", "sale_stock"]
+for name in names:
+    with open(os.path.join(root, name, "__manifest__.py"), encoding="utf-8") as f:
+        base += [d for d in ast.literal_eval(f.read()).get("depends", []) if d not in names]
+print(",".join(dict.fromkeys(base)))
+PY
+)"
 
 odoo_run() {  # odoo_run STEP ARGS...: Odoo --stop-after-init, log to $LOG
   local step="$1"; shift
@@ -66,12 +80,12 @@ check() {  # check ACTION ARGS...
 
 started=$SECONDS
 drop_db "$REL4_DB" "$OUT/data"
-say "REL-4 on $REL4_DB: sale_management + sale_stock with orders in every state"
+say "REL-4 on $REL4_DB: $base_modules with orders in every state"
 # REL4_KEEP_BASE=1 keeps plain Odoo in ${REL4_DB}_base for the next run (iterating)
 if [ "${REL4_KEEP_BASE:-0}" = 1 ] && db_initialised "${REL4_DB}_base"; then
   createdb -T "${REL4_DB}_base" "$REL4_DB"
 else
-  odoo_run "install sale" -i sale_management,sale_stock --without-demo=all
+  odoo_run "install sale" -i "$base_modules" --without-demo=all
   if [ "${REL4_KEEP_BASE:-0}" = 1 ]; then
     drop_db "${REL4_DB}_base"
     createdb -T "$REL4_DB" "${REL4_DB}_base"

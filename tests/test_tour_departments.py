@@ -5,34 +5,19 @@ The screenshots go to .test-logs/screenshots/ (or $ORDER_TRACKING_SCREENSHOTS, w
 how docs/img/guide/ is refreshed: see docs/user-guide.md).
 """
 
-import base64
-import os
 from datetime import timedelta
-from pathlib import Path
-from unittest.mock import patch
 
 from odoo import Command, fields
 from odoo.tests import HttpCase, new_test_user, tagged
-from odoo.tests.common import ChromeBrowser
 
 from odoo.addons.order_tracking.tests.common import OrderTrackingCase
 from odoo.addons.order_tracking.tools import clock
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-PHONE = "375x740"
-DESKTOP = "1366x800"
-
-
-def screenshot_dir():
-    path = Path(
-        os.environ.get("ORDER_TRACKING_SCREENSHOTS") or REPO_ROOT / ".test-logs/screenshots"
-    )
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+from .tour_common import TourScreenshotMixin
 
 
 @tagged("post_install", "-at_install")
-class TestDepartmentTours(HttpCase, OrderTrackingCase):
+class TestDepartmentTours(TourScreenshotMixin, HttpCase, OrderTrackingCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -130,40 +115,6 @@ class TestDepartmentTours(HttpCase, OrderTrackingCase):
             user_id=cls.salesman.id,
         )
         cls.to_approve.with_user(cls.salesman).action_request_approval()
-
-    # -- running a tour -----------------------------------------------------
-
-    def run_tour(self, action_xmlid, tour, shot, phone=False):
-        if phone:
-            self.browser_size = PHONE
-            self.touch_enabled = True
-            self.admin.lang = "zh_CN"
-        else:
-            self.browser_size = DESKTOP
-        captured = {}
-        stop = ChromeBrowser.stop
-
-        def stop_after_screenshot(browser):
-            if browser.ws is not None:
-                try:
-                    result = browser._websocket_request(
-                        "Page.captureScreenshot", params={"format": "png"}, timeout=20
-                    )
-                    captured["png"] = base64.b64decode(result["data"])
-                except Exception as error:  # noqa: BLE001 - reported below
-                    captured["error"] = error
-            return stop(browser)
-
-        action = self.env.ref(action_xmlid)
-        with patch.object(ChromeBrowser, "stop", stop_after_screenshot):
-            self.start_tour(f"/odoo/action-{action.id}", tour, login="admin", timeout=120)
-        self.assertTrue(captured.get("png"), f"no screenshot: {captured.get('error')}")
-        name = f"{shot}-{'phone-zh_CN' if phone else 'desktop-en'}.png"
-        (screenshot_dir() / name).write_bytes(captured["png"])
-
-    def _skip_without(self, model):
-        if model not in self.env:
-            self.skipTest(f"{model} is not installed")
 
     # -- sales: my orders, and why one waits for approval ----------------------
 

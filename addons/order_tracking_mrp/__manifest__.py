@@ -17,6 +17,11 @@
     "demo": [
         "demo/order_alert_rule_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "order_tracking_mrp/static/tests/tours/**/*",
+        ],
+    },
     "post_init_hook": "post_init_hook",
     "auto_install": True,
     "installable": True,

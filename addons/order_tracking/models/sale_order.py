@@ -75,6 +75,22 @@ class SaleOrder(models.Model):
         "a manufacturing order planned or started. When lines are covered in different "
         "ways, the least advanced.",
     )
+    # the document that puts the order in its supply node (a purchase, a
+    # manufacturing order): the source of that node's event, computed with the
+    # coverage for the whole batch
+    tracking_supply_model = fields.Char(
+        string="Covered By (Model)",
+        compute="_compute_tracking_supply",
+        store=True,
+        copy=False,
+    )
+    tracking_supply_res_id = fields.Many2oneReference(
+        string="Covered By (ID)",
+        model_field="tracking_supply_model",
+        compute="_compute_tracking_supply",
+        store=True,
+        copy=False,
+    )
     tracking_billing = fields.Selection(
         BILLING_STATES,
         string="Billing",
@@ -241,6 +257,8 @@ class SaleOrder(models.Model):
             "tracking_fulfilment",
             "tracking_short",
             "tracking_supply",
+            "tracking_supply_model",
+            "tracking_supply_res_id",
             "tracking_billing",
             "tracking_payment",
             "tracking_reservation_tried",

@@ -88,7 +88,8 @@ class SaleOrder(models.Model):
             ]
         )
         if orders:
-            self.env.add_to_compute(self._fields["tracking_supply"], orders)
+            for name in ("tracking_supply", "tracking_supply_model", "tracking_supply_res_id"):
+                self.env.add_to_compute(self._fields[name], orders)
             orders.modified(["tracking_supply"])
 
     # -- the coverage --
@@ -161,7 +162,9 @@ class SaleOrder(models.Model):
     @api.depends(lambda self: self._tracking_supply_depends())
     def _compute_tracking_supply(self):
         short = self.filtered(lambda o: o.tracking_short and isinstance(o.id, int))
-        (self - short).tracking_supply = False
+        (self - short).update(
+            {"tracking_supply": False, "tracking_supply_model": False, "tracking_supply_res_id": 0}
+        )
         if not short:
             return
         moves_by_order = {order: order._tracking_short_moves() for order in short}
@@ -169,7 +172,7 @@ class SaleOrder(models.Model):
         documents = self._tracking_supply_coverage(moves)
         rank = self._tracking_supply_rank()
         for order, order_moves in moves_by_order.items():
-            order.tracking_supply = min(
+            node = min(
                 (
                     self._tracking_move_supply(move, documents.get(move.id), rank)
                     for move in order_moves
@@ -177,6 +180,18 @@ class SaleOrder(models.Model):
                 key=rank.get,
                 default=SHORT_NODE,
             )
+            document = next(
+                (
+                    doc
+                    for move in order_moves
+                    for doc in documents.get(move.id, ())
+                    if doc["node"] == node
+                ),
+                None,
+            )
+            order.tracking_supply = node
+            order.tracking_supply_model = document["model"] if document else False
+            order.tracking_supply_res_id = document["id"] if document else 0
 
     @api.model
     def _tracking_supply_rank(self):
@@ -202,13 +217,12 @@ class SaleOrder(models.Model):
 
     def _tracking_supply_record(self, node):
         """The document that covers the order's short goods in ``node`` (the
-        source of the event that moved the order into it), or None."""
+        source of the event that moved the order into it), or None: read from
+        the order's row, computed with its coverage for the whole batch."""
         self.ensure_one()
-        moves = self._tracking_short_moves()
-        for docs in self._tracking_supply_coverage(moves).values():
-            for doc in docs:
-                if doc["node"] == node:
-                    return self.env[doc["model"]].browse(doc["id"])
+        model = self.tracking_supply_model
+        if self.tracking_supply == node and model in self.env and self.tracking_supply_res_id:
+            return self.env[model].sudo().browse(self.tracking_supply_res_id)
         return None
 
     def _tracking_supply_by_line(self):

@@ -44,3 +44,23 @@ export function openTimeline() {
         },
     ];
 }
+
+export function openSupply(documentName) {
+    return [
+        {
+            content: "open the Supply tab",
+            trigger: ".o_notebook a[name=order_tracking_supply]",
+            run: "click",
+        },
+        {
+            content: "the document that covers the short line, with its expected date",
+            trigger: `.o_tracking_supply tbody tr td:contains('${documentName}')`,
+            run() {
+                if (window.innerWidth < 768) {
+                    // on a phone, end with the tab in view (the screenshot)
+                    document.querySelector(".o_notebook").scrollIntoView({ block: "start" });
+                }
+            },
+        },
+    ];
+}

@@ -1,0 +1,61 @@
+"""Running a tour in a real browser and keeping its last screen: at desktop width
+in English, at phone width in Simplified Chinese.
+
+The screenshots go to .test-logs/screenshots/ (or $ORDER_TRACKING_SCREENSHOTS, which is
+how docs/img/guide/ is refreshed: see docs/user-guide.md).
+"""
+
+import base64
+import os
+from pathlib import Path
+from unittest.mock import patch
+
+from odoo.tests.common import ChromeBrowser
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+PHONE = "375x740"
+DESKTOP = "1366x800"
+
+
+def screenshot_dir():
+    path = Path(
+        os.environ.get("ORDER_TRACKING_SCREENSHOTS") or REPO_ROOT / ".test-logs/screenshots"
+    )
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+class TourScreenshotMixin:
+    """On an ``HttpCase`` whose class has ``admin`` (base.user_admin)."""
+
+    def run_tour(self, action_xmlid, tour, shot, phone=False):
+        if phone:
+            self.browser_size = PHONE
+            self.touch_enabled = True
+            self.admin.lang = "zh_CN"
+        else:
+            self.browser_size = DESKTOP
+        captured = {}
+        stop = ChromeBrowser.stop
+
+        def stop_after_screenshot(browser):
+            if browser.ws is not None:
+                try:
+                    result = browser._websocket_request(
+                        "Page.captureScreenshot", params={"format": "png"}, timeout=20
+                    )
+                    captured["png"] = base64.b64decode(result["data"])
+                except Exception as error:  # noqa: BLE001 - reported below
+                    captured["error"] = error
+            return stop(browser)
+
+        action = self.env.ref(action_xmlid)
+        with patch.object(ChromeBrowser, "stop", stop_after_screenshot):
+            self.start_tour(f"/odoo/action-{action.id}", tour, login="admin", timeout=120)
+        self.assertTrue(captured.get("png"), f"no screenshot: {captured.get('error')}")
+        name = f"{shot}-{'phone-zh_CN' if phone else 'desktop-en'}.png"
+        (screenshot_dir() / name).write_bytes(captured["png"])
+
+    def _skip_without(self, model):
+        if model not in self.env:
+            self.skipTest(f"{model} is not installed")
