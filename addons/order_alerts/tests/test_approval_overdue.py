@@ -21,6 +21,9 @@ class TestApprovalOverdue(AlertCase):
             return original(self).replace("to_approve", fact=lambda o: o.state == "sent")
 
         cls.startClassPatcher(patch.object(SaleOrder, "_tracking_nodes", nodes))
+        # the node registry is cached per registry: read the patched one
+        cls.env.registry.clear_cache()
+        cls.addClassCleanup(cls.env.registry.clear_cache)
         cls.rule = cls.make_rule(
             name="Approval over 2 h",
             kind="approval_overdue",

@@ -297,7 +297,7 @@ class SaleOrder(models.Model):
         or ``nodes.OVERRIDE`` (replaces the walk while it is true). A fact is
         a function of one order returning True, False or None (does not
         apply)."""
-        return {node.code: (node.kind, node.fact) for node in self._tracking_nodes()}
+        return self._tracking_node_registry()[1]
 
     def _tracking_override_code(self, milestones=None):
         """The override node whose fact holds (cancelled, returned), or False."""

@@ -1,6 +1,6 @@
 from datetime import datetime, time
 
-from odoo import models
+from odoo import api, models, tools
 
 from ..tools.engine import BLOCKING, PROGRESS
 from ..tools.nodes import OVERRIDE, SUPPLY_DEPENDS, Node, NodeList, supply_fact
@@ -134,6 +134,16 @@ class SaleOrder(models.Model):
                 ),
             )
         )
+
+    @api.model
+    @tools.ormcache()
+    def _tracking_node_registry(self):
+        """(``_tracking_nodes()``, ``{code: (kind, fact)}``) built once per
+        registry (cleared when modules load): what the walk, the recorder and
+        the coverage read on every node change. A node's callables receive the
+        order they apply to; they hold no record of their own."""
+        nodes = self._tracking_nodes()
+        return nodes, {node.code: (node.kind, node.fact) for node in nodes}
 
     # -- the documents that move an order (event sources) --
 

@@ -39,7 +39,7 @@ class SaleOrder(models.Model):
         declares one (an approval's decision), else the node entered's source
         (``_tracking_nodes()``), else the order itself."""
         self.ensure_one()
-        nodes = nodes or self._tracking_nodes()
+        nodes = nodes or self._tracking_node_registry()[0]
         left, entered = nodes.get(previous_code or ""), nodes.get(code)
         candidates = []
         if left and left.exit_source and not (entered and entered.kind == OVERRIDE):
@@ -103,7 +103,7 @@ class SaleOrder(models.Model):
         entered_at = {order.id: order.tracking_entered_at for order, _p, _s in transitions}
         work_hours = self._tracking_work_hours(calendars, entered_at, now)
         deadlines = {}
-        nodes = self._tracking_nodes()
+        nodes = self._tracking_node_registry()[0]
         milestones = self._tracking_milestones()
         vals_list = []
         for order, previous, stage in transitions:

@@ -197,7 +197,8 @@ class SaleOrder(models.Model):
     def _tracking_supply_rank(self):
         """{node code: position in the walk}: the walk's order says which
         coverage is more advanced."""
-        return {code: index for index, code in enumerate(self._tracking_nodes().walk_codes())}
+        walk = self._tracking_node_registry()[0].walk_codes()
+        return {code: index for index, code in enumerate(walk)}
 
     @api.model
     def _tracking_move_supply(self, move, documents, rank):

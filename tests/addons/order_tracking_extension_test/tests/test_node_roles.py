@@ -45,8 +45,10 @@ class TestExtensionNodeRoles(OrderTrackingCase):
             return original(records).replace("certified", roles=frozenset())
 
         with patch.object(SaleOrder, "_tracking_nodes", without_role):
+            self.env.registry.clear_cache()  # the node registry is cached
             Report._kpi_rebuild()
             fact.invalidate_recordset()
             fact = Report.search([("order_id", "=", order.id)])
             self.assertNotEqual(fact.miss_reason, "warehouse")
+        self.env.registry.clear_cache()
         Report._kpi_rebuild()
