@@ -45,7 +45,14 @@ class TestSupplyRpc(HttpCase, OrderTrackingCase):
                 (warehouse.manufacture_pull_id.route_id | warehouse.mto_pull_id.route_id).ids
             )
         ]
-        self.env["mrp.bom"].create({"product_tmpl_id": made.product_tmpl_id.id})
+        frame = self._create_product("RPC Frame 框架")
+        self.set_stock(frame, 10)
+        self.env["mrp.bom"].create(
+            {
+                "product_tmpl_id": made.product_tmpl_id.id,
+                "bom_line_ids": [Command.create({"product_id": frame.id, "product_qty": 1})],
+            }
+        )
         vendor = self.env["res.partner"].create({"name": "RPC Vendor 供应商"})
         bought = self._create_product("RPC Housing 外壳")
         bought.write(

@@ -72,9 +72,11 @@ class OrderAlertRule(models.Model):
         )
 
     def _receipt_lines_of(self, order):
+        moves = order.picking_ids.move_ids
         return (
             order.procurement_group_id.purchase_line_ids
-            | order.picking_ids.move_ids.created_purchase_line_ids
+            | moves.created_purchase_line_ids
+            | moves.move_orig_ids.purchase_line_id
         )
 
     def _holds_receipt_late(self, alert, order, risks):
