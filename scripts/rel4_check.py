@@ -45,7 +45,12 @@ SCHEMA = {
     "functions": """SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
                      WHERE n.nspname = 'public'""",
     "indexes": "SELECT indexname FROM pg_indexes WHERE schemaname = 'public'",
-    "constraints": """SELECT conname || ' ON ' || conrelid::regclass::text FROM pg_constraint c
+    # a foreign key by what it is: PostgreSQL names the keys of a relation table in
+    # the order the modules created them (…_fkey, …_fkey1), which differs between
+    # an upgrade and a fresh install
+    "constraints": """SELECT CASE WHEN c.contype = 'f' THEN pg_get_constraintdef(c.oid)
+                                  ELSE c.conname END || ' ON ' || c.conrelid::regclass::text
+                        FROM pg_constraint c
                         JOIN pg_namespace n ON n.oid = c.connamespace WHERE n.nspname = 'public'""",
     "crons": "SELECT cron_name FROM ir_cron",
     "models": "SELECT model FROM ir_model",
