@@ -89,8 +89,13 @@ class SaleOrder(models.Model):
                         "name": production.name,
                         "state": production.state,
                         "expected_date": production.date_finished or False,
-                        "qty": production.product_uom_id._compute_quantity(
-                            production.product_qty - production.qty_produced, move.product_uom
+                        # at most what the move misses: the rest is for stock
+                        "qty": min(
+                            production.product_uom_id._compute_quantity(
+                                production.product_qty - production.qty_produced,
+                                move.product_uom,
+                            ),
+                            max(move.product_uom_qty - move.quantity, 0.0),
                         ),
                         "node": STARTED if production.state in STARTED_STATES else PLANNED,
                     }

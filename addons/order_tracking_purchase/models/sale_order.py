@@ -61,22 +61,21 @@ class SaleOrder(models.Model):
     @api.model
     def _tracking_supply_documents(self, moves):
         """Purchases (requests for quotation or confirmed, not fully received)
-        that will bring the short moves' goods: the lines the order's
-        procurement created (Odoo's links from the order to its purchases,
-        as sale_purchase_stock reads them) for the move's product."""
+        that will bring the short moves' goods: the lines created for the
+        move (make-to-order) and those whose receipt is chained to it (Odoo's
+        links from the order to its purchases, as sale_purchase_stock reads
+        them). A purchase Odoo's "take from stock, else order" rule asked for
+        goes to stock (Odoo merges the next orders' procurements into the
+        same open request): the forecast assigns it
+        (``_tracking_supply_incoming``)."""
         documents = super()._tracking_supply_documents(moves)
         for move in moves.sudo():
-            order = self._tracking_move_order(move)
-            lines = (
-                move.created_purchase_line_ids
-                | move.move_orig_ids.purchase_line_id
-                | order.procurement_group_id.purchase_line_ids
-            ).filtered(lambda line, product=move.product_id: line.product_id == product)
-            for line in lines:
-                missing = line.product_qty - line.qty_received
-                if line.state == "cancel" or (
-                    float_compare(missing, 0.0, precision_rounding=line.product_uom.rounding) <= 0
-                ):
+            lines = (move.created_purchase_line_ids | move.move_orig_ids.purchase_line_id).filtered(
+                lambda line, product=move.product_id: line.product_id == product
+            )
+            for line in lines.filtered(lambda line: line.state != "cancel"):
+                qty = self._tracking_purchase_share(line, move)
+                if float_compare(qty, 0.0, precision_rounding=move.product_uom.rounding) <= 0:
                     continue
                 purchase = line.order_id
                 documents[move.id].append(
@@ -86,17 +85,35 @@ class SaleOrder(models.Model):
                         "name": purchase.name,
                         "state": purchase.state,
                         "expected_date": line.date_planned or False,
-                        "qty": line.product_uom._compute_quantity(missing, move.product_uom),
+                        "qty": qty,
                         "node": PURCHASING,
                     }
                 )
         return documents
 
     @api.model
+    def _tracking_purchase_share(self, line, move):
+        """What of the quantity ``line`` still has to receive goes to
+        ``move`` (in the move's unit): at most what the move misses. Odoo
+        adds each new make-to-order procurement to the vendor's open request
+        for quotation: one line then serves the deliveries of several orders,
+        earliest first."""
+        unit = line.product_id.uom_id
+        left = line.product_uom._compute_quantity(line.product_qty - line.qty_received, unit)
+        served = line.move_dest_ids.filtered(lambda m: m.state not in ("done", "cancel"))
+        for dest in served.sorted(lambda m: (m.date, m.id)) if move in served else move:
+            need = dest.product_qty - dest.product_uom._compute_quantity(dest.quantity, unit)
+            if dest == move:
+                return unit._compute_quantity(max(min(left, need), 0.0), move.product_uom)
+            left -= max(need, 0.0)
+        return 0.0
+
+    @api.model
     def _tracking_supply_incoming(self, products, warehouses):
         """Purchase lines for stock (requests for quotation and confirmed
-        purchases not fully received, not an order's own) into
-        ``warehouses``."""
+        purchases not fully received, not created for given deliveries) into
+        ``warehouses``: bought for stock, by a reordering rule or by Odoo's
+        "take from stock, else order" rule for an order."""
         incoming = super()._tracking_supply_incoming(products, warehouses)
         lines = (
             self.env["purchase.order.line"]
@@ -113,9 +130,7 @@ class SaleOrder(models.Model):
         )
         for line in lines:
             missing = line.product_qty - line.qty_received
-            if line.group_id.sale_id or (
-                float_compare(missing, 0.0, precision_rounding=line.product_uom.rounding) <= 0
-            ):
+            if float_compare(missing, 0.0, precision_rounding=line.product_uom.rounding) <= 0:
                 continue
             purchase = line.order_id
             incoming.append(

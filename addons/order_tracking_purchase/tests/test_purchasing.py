@@ -75,6 +75,34 @@ class TestPurchasing(BoughtToOrderMixin, OrderTrackingCase):
         self.assertEqual(order.tracking_stage_id.code, "purchasing")
         self.assertEqual(line["coverage"][0]["qty"], 4.0)
 
+    def test_orders_sharing_the_vendors_request_are_each_covered(self):
+        """Odoo adds the second order's procurement to the vendor's open
+        request for quotation (one line for both, linked to the first order
+        only): each order is covered by its share, earliest delivery first,
+        as Odoo's forecast assigns it."""
+        first = self.confirm(quantity=6)
+        second = self.confirm(quantity=4)
+        purchase = self.purchases(first)
+        self.assertEqual(purchase.order_line.product_qty, 10.0)
+        self.assertIn(second.name, purchase.origin)
+        self.assertEqual(second.tracking_stage_code, "purchasing")
+        shares = [
+            [(c["id"], c["qty"]) for c in order.get_supply_coverage()[0][0]["coverage"]]
+            for order in (first, second)
+        ]
+        self.assertEqual(shares, [[(purchase.id, 6.0)], [(purchase.id, 4.0)]])
+        # the request cut to 8 no longer covers all of the second order
+        purchase.order_line.product_qty = 8.0
+        self.assertEqual(first.tracking_stage_code, "purchasing")
+        self.assertEqual(second.tracking_stage_code, "waiting_stock")
+        [[line]] = second.get_supply_coverage()
+        self.assertEqual([c["qty"] for c in line["coverage"]], [2.0])
+        purchase.order_line.product_qty = 10.0
+        self.assertEqual(second.tracking_stage_code, "purchasing")
+        purchase.button_confirm()
+        self.validate(purchase.picking_ids)
+        self.assertEqual((first | second).mapped("tracking_stage_code"), ["ready", "ready"])
+
     def test_cancelled_purchase_uncovers_the_order(self):
         order = self.confirm()
         purchase = self.purchases(order)
