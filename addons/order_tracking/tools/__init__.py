@@ -3,3 +3,4 @@ from . import engine
 from . import sla
 from . import history
 from . import transaction
+from . import links

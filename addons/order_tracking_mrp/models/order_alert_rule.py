@@ -1,6 +1,7 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
+from ..tools import links
 from .sale_order import PLANNED, PLANNED_STATES, STARTED, STARTED_STATES
 
 KINDS = [
@@ -24,8 +25,9 @@ class OrderAlertRule(models.Model):
     order is not done at its planned end, plus the rule's hours) and
     ``components_short`` (its components are not all reserved at its planned
     start, plus the rule's hours). "The order's manufacturing orders" are
-    those its procurement created (``tracking_procurement_group_ids``), while
-    the order waits for production; everything about both kinds is here
+    those its procurement created, those chained to its deliveries and the
+    one Odoo's forecast assigns to it (``tools/links.py``), while the order
+    waits for production; everything about both kinds is here
     (see order_alerts/models/order_alert_rule_kinds.py)."""
 
     _inherit = "order.alert.rule"
@@ -42,14 +44,15 @@ class OrderAlertRule(models.Model):
                       %(start)s AS start_at,
                       NULL::integer AS picking_id
                  FROM sale_order so
-                 JOIN procurement_group pg ON pg.sale_id = so.id
-                 JOIN mrp_production mp ON mp.procurement_group_id = pg.id
+                 JOIN (%(links)s) link ON link.order_id = so.id
+                 JOIN mrp_production mp ON mp.id = link.production_id
                 WHERE so.state = 'sale'
                   AND so.tracking_supply IN %(nodes)s
                   AND %(start)s <= %(bound)s
                   AND %(conditions)s
                   AND %(scope)s""",
             key=key,
+            links=links.order_productions(),
             stamp=_stamp(start),
             start=start,
             nodes=(PLANNED, STARTED),
@@ -61,11 +64,12 @@ class OrderAlertRule(models.Model):
     def _production_still_holds_sql(self, key, start, conditions):
         return SQL(
             """so.state = 'sale' AND so.tracking_supply IN %(nodes)s
-               AND EXISTS (SELECT 1 FROM procurement_group pg
-                             JOIN mrp_production mp ON mp.procurement_group_id = pg.id
-                            WHERE pg.sale_id = so.id AND %(conditions)s
+               AND EXISTS (SELECT 1 FROM (%(links)s) link
+                             JOIN mrp_production mp ON mp.id = link.production_id
+                            WHERE link.order_id = so.id AND %(conditions)s
                               AND a.stage_entry_key = %(key)s || mp.id || ':' || %(stamp)s)""",
             nodes=(PLANNED, STARTED),
+            links=links.order_productions(),
             conditions=SQL(" AND ").join(conditions),
             key=key,
             stamp=_stamp(start),
@@ -76,12 +80,24 @@ class OrderAlertRule(models.Model):
         still matches its clock entry and ``check``; else None."""
         if order.state != "sale" or order.tracking_supply not in (PLANNED, STARTED):
             return None
-        for production in order.tracking_procurement_group_ids.mrp_production_ids:
+        for production in self._productions_of(order.sudo()):
             date = production[date_field]
             stamp = fields.Datetime.to_string(date) if date else ""
             if alert.stage_entry_key == f"{prefix}{production.id}:{stamp}" and check(production):
                 return production
         return None
+
+    def _productions_of(self, order):
+        """The manufacturing orders that cover ``order`` (as
+        ``tools/links.py`` reads them in SQL)."""
+        productions = (
+            order.tracking_procurement_group_ids.mrp_production_ids
+            | order.picking_ids.move_ids.move_orig_ids.production_id
+        )
+        covering = order._tracking_supply_record(order.tracking_supply)
+        if covering is not None and covering._name == "mrp.production":
+            productions |= covering
+        return productions
 
     def _production_alert_words(self, alert):
         """What an alert on a manufacturing order says: the manufacturing

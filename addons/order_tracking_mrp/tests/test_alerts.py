@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import fields
+from odoo import Command, fields
 from odoo.tests import tagged
 
 from odoo.addons.order_alerts.tests.common import AlertCase
@@ -75,6 +75,41 @@ class TestProductionAlerts(MadeToOrderMixin, AlertCase):
         )
         self.assertFalse(holding)
         self.scan(self.short_rule, self.after(start, hours=2))
+        self.assertEqual(alert.state, "resolved")
+
+    def test_production_for_stock_alerts_on_the_order_it_covers(self):
+        """A manufacturing order for stock that Odoo's forecast assigns to a
+        short order (make-to-stock) delays that order when late."""
+        self.set_stock(self.component, 100)
+        stocked = self._create_product("Terminal Box 接线盒", price=120.0)
+        self.env["mrp.bom"].create(
+            {
+                "product_tmpl_id": stocked.product_tmpl_id.id,
+                "bom_line_ids": [
+                    Command.create({"product_id": self.component.id, "product_qty": 1.0})
+                ],
+            }
+        )
+        with self.at("2037-11-30 09:00:00"):
+            order = self.create_order([(stocked, 3)], user_id=self.salesman.id)
+            order.action_confirm()
+            production = self.env["mrp.production"].create(
+                {"product_id": stocked.id, "product_qty": 3.0}
+            )
+            production.action_confirm()
+            self.env.flush_all()
+        self.assertFalse(production.procurement_group_id.sale_id)
+        self.assertEqual(order.tracking_stage_code, "production_planned")
+        end = production.date_finished
+        self.assertEqual(self.scan(self.late_rule, self.after(end, hours=1)), 1)
+        alert = self.open_alerts(self.late_rule, order)
+        self.assertIn(production.name, alert.description)
+        self.assert_conditions_agree(self.late_rule, self.after(end, hours=1))
+        with self.at(self.after(end, hours=2)):
+            self.produce(production)
+            self.env.flush_all()
+        self.assertEqual(order.tracking_stage_code, "ready")
+        self.scan(self.late_rule, self.after(end, hours=2))
         self.assertEqual(alert.state, "resolved")
 
     def test_create_manufacturing_order_from_the_shortage_todo(self):

@@ -15,10 +15,11 @@ class OrderAlertRule(models.Model):
     line that covers a customer order is not fully received at its expected
     arrival (plus the rule's hours); one alert per customer order and purchase
     line, naming the purchase, the vendor and the order it delays. "The
-    order's purchase lines" are those of its procurement group and those
+    order's purchase lines" are those of its procurement group, those
     created for its deliveries (Odoo's links, as sale_purchase_stock reads
-    them), while the order waits for a purchase; everything about the kind is
-    here (see order_alerts/models/order_alert_rule_kinds.py)."""
+    them) and those of the purchase Odoo's forecast assigns to it
+    (``tools/links.py``), while the order waits for a purchase; everything
+    about the kind is here (see order_alerts/models/order_alert_rule_kinds.py)."""
 
     _inherit = "order.alert.rule"
 
@@ -51,7 +52,7 @@ class OrderAlertRule(models.Model):
                   AND %(conditions)s
                   AND %(scope)s""",
             key=self._receipt_key(),
-            links=links.order_purchase_lines(),
+            links=links.order_covering_purchase_lines(),
             node=PURCHASING,
             bound=bound,
             conditions=self._receipt_late_conditions(),
@@ -66,18 +67,25 @@ class OrderAlertRule(models.Model):
                             WHERE link.order_id = so.id AND %(conditions)s
                               AND a.stage_entry_key = %(key)s)""",
             node=PURCHASING,
-            links=links.order_purchase_lines(),
+            links=links.order_covering_purchase_lines(),
             conditions=self._receipt_late_conditions(),
             key=self._receipt_key(),
         )
 
     def _receipt_lines_of(self, order):
+        """The purchase lines that cover ``order`` (as ``tools/links.py``
+        reads them in SQL)."""
         moves = order.picking_ids.move_ids
-        return (
+        lines = (
             order.procurement_group_id.purchase_line_ids
             | moves.created_purchase_line_ids
             | moves.move_orig_ids.purchase_line_id
         )
+        covering = order._tracking_supply_record(order.tracking_supply)
+        if covering is not None and covering._name == "purchase.order":
+            products = order.order_line.product_id
+            lines |= covering.order_line.filtered(lambda line: line.product_id in products)
+        return lines
 
     def _holds_receipt_late(self, alert, order, risks):
         if order.state != "sale" or order.tracking_supply != PURCHASING:

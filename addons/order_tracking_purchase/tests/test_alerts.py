@@ -24,6 +24,16 @@ class TestReceiptLate(BoughtToOrderMixin, AlertCase):
     def after(value, **delta):
         return fields.Datetime.to_string(value + timedelta(**delta))
 
+    def assert_late(self, purchase, order, expected):
+        """An hour past ``expected``, one alert on ``order`` naming the
+        purchase, its vendor and the order; its three conditions agree."""
+        self.assertEqual(self.scan(self.rule, self.after(expected, hours=1)), 1)
+        alert = self.open_alerts(self.rule, order)
+        for name in (purchase.name, self.vendor.name, order.name):
+            self.assertIn(name, alert.description)
+        self.assert_conditions_agree(self.rule, self.after(expected, hours=1))
+        return alert
+
     def test_late_receipt_names_vendor_and_order_and_resolves_at_receipt(self):
         with self.at("2037-11-30 09:00:00"):
             order = self.create_order([(self.bought, 4)], user_id=self.salesman.id)
@@ -39,11 +49,7 @@ class TestReceiptLate(BoughtToOrderMixin, AlertCase):
             self.env.flush_all()
         expected = purchase.order_line.date_planned
         self.assertEqual(self.scan(self.rule, self.after(expected, hours=-1)), 0)
-        self.assertEqual(self.scan(self.rule, self.after(expected, hours=1)), 1)
-        alert = self.open_alerts(self.rule, order)
-        for name in (purchase.name, self.vendor.name, order.name):
-            self.assertIn(name, alert.description)
-        self.assert_conditions_agree(self.rule, self.after(expected, hours=1))
+        alert = self.assert_late(purchase, order, expected)
         # part of it arrives: still late for the rest
         with self.at(self.after(expected, hours=2)):
             self.validate(purchase.picking_ids, {self.bought: 1.0})
@@ -56,6 +62,31 @@ class TestReceiptLate(BoughtToOrderMixin, AlertCase):
             self.env.flush_all()
         self.assertEqual(order.tracking_stage_code, "ready")
         self.scan(self.rule, self.after(expected, hours=3))
+        self.assertEqual(alert.state, "resolved")
+
+    def test_late_purchase_for_stock_alerts_on_the_order_it_covers(self):
+        """A purchase for stock that Odoo's forecast assigns to a short order
+        (make-to-stock) delays that order when its receipt is late."""
+        stocked = self._create_product("Ball Bearing 6204 深沟球轴承", price=10.0)
+        with self.at("2037-11-30 09:00:00"):
+            order = self.create_order([(stocked, 5)], user_id=self.salesman.id)
+            order.action_confirm()
+            purchase = self.env["purchase.order"].create(
+                {
+                    "partner_id": self.vendor.id,
+                    "order_line": [Command.create({"product_id": stocked.id, "product_qty": 5})],
+                }
+            )
+            purchase.button_confirm()
+            self.env.flush_all()
+        self.assertEqual(order.tracking_stage_code, "purchasing")
+        expected = purchase.order_line.date_planned
+        alert = self.assert_late(purchase, order, expected)
+        with self.at(self.after(expected, hours=2)):
+            self.validate(purchase.picking_ids)
+            self.env.flush_all()
+        self.assertEqual(order.tracking_stage_code, "ready")
+        self.scan(self.rule, self.after(expected, hours=2))
         self.assertEqual(alert.state, "resolved")
 
 
