@@ -3,7 +3,7 @@
     "summary": "The managers' cockpit: on-time delivery against the original and the latest "
     "promise, OTIF, cycle times, time per node, exceptions, approval automation and sales "
     "figures, right at every grouping and fast on millions of lines",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/Sales",
     "website": "https://github.com/order-tracking/order-tracking",
     "author": "Order Tracking Team",

@@ -1,4 +1,4 @@
-from . import order_kpi_report
+from . import order_kpi_report_kpis
 from . import order_kpi_dashboard
 from . import res_company
 from . import res_config_settings

@@ -2,9 +2,19 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 
+# digest field ``kpi_order_kpi_<name>`` -> the KPI definition (``get_kpis`` key)
+# it shows; Odoo's digest needs a declared field per KPI
+DIGEST_KPIS = {
+    "orders": "orders",
+    "otd": "otd_rate",
+    "cycle": "cycle_hours_median",
+    "exception": "exception_ratio",
+}
+
 
 class DigestDigest(models.Model):
-    """The order KPIs in Odoo's periodic digest e-mail."""
+    """The order KPIs in Odoo's periodic digest e-mail: each field shows one
+    KPI definition (``DIGEST_KPIS``), a rate in percent."""
 
     _inherit = "digest.digest"
 
@@ -42,29 +52,23 @@ class DigestDigest(models.Model):
             .with_context(allowed_company_ids=companies.ids)
         )
         kpis = report.get_kpis(date_from, date_to)
-        values = {
-            "kpi_order_kpi_orders_value": kpis["orders"],
-            "kpi_order_kpi_otd_value": (kpis["otd_rate"] or 0.0) * 100.0,
-            "kpi_order_kpi_cycle_value": kpis["cycle_hours_median"] or 0.0,
-            "kpi_order_kpi_exception_value": (kpis["exception_ratio"] or 0.0) * 100.0,
-        }
+        kinds = {kpi.key: kpi.kind for kpi in report._kpi_definitions()}
+        values = {}
+        for name, key in DIGEST_KPIS.items():
+            value = kpis[key] or 0
+            values[f"kpi_order_kpi_{name}_value"] = value * 100.0 if kinds[key] == "rate" else value
         for digest in self:
             digest.update(values)
 
     @api.model
     def _kpi_order_kpi_fields(self):
-        return [
-            "kpi_order_kpi_orders_value",
-            "kpi_order_kpi_otd_value",
-            "kpi_order_kpi_cycle_value",
-            "kpi_order_kpi_exception_value",
-        ]
+        return [f"kpi_order_kpi_{name}_value" for name in DIGEST_KPIS]
 
     def _compute_kpis_actions(self, company, user):
         actions = super()._compute_kpis_actions(company, user)
         action = self.env.ref("order_kpi.order_kpi_dashboard_action", raise_if_not_found=False)
         if action:
-            for name in ("orders", "otd", "cycle", "exception"):
+            for name in DIGEST_KPIS:
                 actions[f"kpi_order_kpi_{name}"] = f"{action.id}?menu_id=" + str(
                     self.env.ref("order_kpi.order_kpi_dashboard_menu").id
                 )

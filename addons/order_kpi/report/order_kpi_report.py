@@ -197,11 +197,11 @@ class OrderKpiReport(models.Model):
         currency_field="company_currency_id",
     )
     otd_rate = fields.Float(string="On-Time Delivery", readonly=True, aggregator="avg")
-    otd_original_rate = fields.Float(
+    otd_rate_original = fields.Float(
         string="On-Time vs Original Promise", readonly=True, aggregator="avg"
     )
     otif_rate = fields.Float(string="OTIF", readonly=True, aggregator="avg")
-    exception_rate = fields.Float(string="Exception Ratio", readonly=True, aggregator="avg")
+    exception_ratio = fields.Float(readonly=True, aggregator="avg")
     automation_rate = fields.Float(string="Approval Automation", readonly=True, aggregator="avg")
     completion_rate = fields.Float(readonly=True, aggregator="avg")
     repurchase_rate = fields.Float(readonly=True, aggregator="avg")
@@ -312,7 +312,7 @@ class OrderKpiReport(models.Model):
             "missed": SQL("SUM(CASE WHEN %s THEN 1 ELSE 0 END)", self._kpi_missed(query)),
             "at_risk": at_risk,
             "otd_rate": SQL("SUM(%s)::float / NULLIF(%s, 0)", col("on_time"), due),
-            "otd_original_rate": SQL(
+            "otd_rate_original": SQL(
                 "SUM(%s)::float / NULLIF(%s, 0)", col("on_time_original"), due_original
             ),
             "otif_rate": SQL("SUM(%s)::float / NULLIF(%s, 0)", col("otif"), due),
@@ -355,7 +355,7 @@ class OrderKpiReport(models.Model):
         return {
             "amount": SQL("SUM(%s)", amount),
             "aov": SQL("SUM(CASE WHEN %s THEN %s END) / %s", col("confirmed"), amount, orders),
-            "exception_rate": SQL("SUM(%s)::float / %s", col("exception"), orders),
+            "exception_ratio": SQL("SUM(%s)::float / %s", col("exception"), orders),
             "completion_rate": SQL("SUM(%s)::float / %s", col("done"), orders),
             "automation_rate": SQL(
                 "SUM(%s)::float / NULLIF(SUM(%s), 0)", col("auto_approved"), col("approval_needed")

@@ -191,7 +191,7 @@ ORDER_FACT = (
     ("aov", SQL("CASE WHEN o.confirmed THEN o.amount END")),
     ("otd_rate", SQL("CASE WHEN o.is_delivered THEN o.is_on_time::int::float END")),
     (
-        "otd_original_rate",
+        "otd_rate_original",
         SQL("CASE WHEN o.is_delivered_original THEN o.is_on_time_original::int::float END"),
     ),
     (
@@ -199,7 +199,7 @@ ORDER_FACT = (
         SQL("CASE WHEN o.is_delivered THEN (o.is_on_time AND o.is_in_full)::int::float END"),
     ),
     (
-        "exception_rate",
+        "exception_ratio",
         SQL("CASE WHEN o.confirmed THEN %s::int::float END", SQL(EXCEPTION_SIGNS)),
     ),
     (

@@ -1,14 +1,15 @@
 import importlib.util
 from pathlib import Path
 
+from odoo.modules.module import get_module_path
 from odoo.tests import TransactionCase, tagged
 
-MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
-
-def load_migration(version, name):
-    path = MIGRATIONS / version / f"{name}.py"
-    spec = importlib.util.spec_from_file_location(f"order_tracking_{name}", path)
+def load_migration(version, name, addon="order_tracking"):
+    """The migration script ``name`` (pre-migrate, post-migrate) of
+    ``addon``'s ``version``, as Odoo runs it at an upgrade."""
+    path = Path(get_module_path(addon)) / "migrations" / version / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(f"{addon}_{version}_{name}", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

@@ -4,3 +4,4 @@ from . import sla
 from . import history
 from . import transaction
 from . import links
+from . import upgrade

@@ -4,6 +4,10 @@ Odoo checks each view it loads together with the views that inherit it, the stor
 included: rename the field in the stored views first, or the upgrade stops at the first
 view that another one extends."""
 
+from odoo.tools import SQL
+
+from odoo.addons.order_tracking.tools.upgrade import rename_in_views
+
 RENAMED = (
     ("tracking_late_or_risk", "tracking_late_or_due_soon"),
     ("tracking_at_risk", "tracking_due_soon"),
@@ -13,12 +17,11 @@ RENAMED = (
 def migrate(cr, version):
     if not version:
         return
-    for old, new in RENAMED:
-        cr.execute(
-            """UPDATE ir_ui_view
-                  SET arch_db = replace(arch_db::text, %(old)s, %(new)s)::jsonb
-                WHERE id IN (SELECT res_id FROM ir_model_data
-                              WHERE module = 'order_tracking' AND model = 'ir.ui.view')
-                  AND arch_db::text LIKE %(like)s""",
-            {"old": old, "new": new, "like": f"%{old}%"},
-        )
+    rename_in_views(
+        cr,
+        RENAMED,
+        SQL(
+            "id IN (SELECT res_id FROM ir_model_data"
+            " WHERE module = 'order_tracking' AND model = 'ir.ui.view')"
+        ),
+    )

@@ -158,24 +158,14 @@ class OrderKpiReport(models.Model):
             return SQL("percentile_cont(%s) WITHIN GROUP (ORDER BY %s)", fraction, col(column))
 
         selects = {
+            # the pivot's measures are the KPIs of the same name
+            **measures,
             "orders": SQL("COALESCE(SUM(%s), 0)", col("order_count")),
             "amount": SQL(
                 "COALESCE(SUM(CASE WHEN %s THEN %s END), 0)",
                 col("confirmed"),
                 self._kpi_amount_sql(col("amount")),
             ),
-            "aov": measures["aov"],
-            "otd_due": measures["otd_due"],
-            "otd_rate": measures["otd_rate"],
-            "otd_rate_original": measures["otd_original_rate"],
-            "otif_rate": measures["otif_rate"],
-            "overdue": measures["overdue"],
-            "missed": measures["missed"],
-            "at_risk": measures["at_risk"],
-            "exception_ratio": measures["exception_rate"],
-            "automation_rate": measures["automation_rate"],
-            "completion_rate": measures["completion_rate"],
-            "repurchase_rate": measures["repurchase_rate"],
             "cycle_hours_mean": SQL("AVG(%s)", col("cycle_ship_hours")),
             "cycle_hours_median": percentile(0.5, "cycle_ship_hours"),
             "cycle_hours_p90": percentile(0.9, "cycle_ship_hours"),
