@@ -383,22 +383,40 @@ class SaleOrder(models.Model):
         Stage = self.env["order.tracking.stage"]
         stages_by_company = {}
         milestones = self._tracking_milestones()
-        transitions = []
         for order in self:
             company = order.company_id
             if company.id not in stages_by_company:
                 stages_by_company[company.id] = Stage._get_company_stages(company)
-            stage = order._tracking_resolve(stages_by_company[company.id], milestones)[0]
-            order.tracking_stage_id = stage
-            if isinstance(order.id, int) and stage:
-                previous = order.tracking_last_stage_id
-                if stage != previous:
-                    transitions.append((order, previous, stage))
-        if transitions and not self._tracking_history_suppressed():
-            if history.is_deferred():
-                history.defer(order.id for order, _previous, _stage in transitions)
-            else:
-                self._tracking_record_transitions(transitions)
+            order.tracking_stage_id = order._tracking_resolve(
+                stages_by_company[company.id], milestones
+            )[0]
+
+    def _compute_field_value(self, field):
+        # the history follows the node the way Odoo's mail tracking follows a
+        # computed field (mail.thread hooks this same step): the compute only
+        # computes, the ORM's compute step then records what changed
+        result = super()._compute_field_value(field)
+        if field.name == "tracking_stage_id":
+            self._tracking_record_node_changes()
+        return result
+
+    def _tracking_record_node_changes(self):
+        """One history event per order whose node just computed differs from
+        the node of its last event (none while the history is suppressed; the
+        orders only collected while an operation defers it)."""
+        transitions = [
+            (order, order.tracking_last_stage_id, order.tracking_stage_id)
+            for order in self
+            if isinstance(order.id, int)
+            and order.tracking_stage_id
+            and order.tracking_stage_id != order.tracking_last_stage_id
+        ]
+        if not transitions or self._tracking_history_suppressed():
+            return
+        if history.is_deferred():
+            history.defer(order.id for order, _previous, _stage in transitions)
+        else:
+            self._tracking_record_transitions(transitions)
 
     @api.depends("tracking_stage_id", "tracking_stage_id.code")
     def _compute_tracking_stage_code(self):

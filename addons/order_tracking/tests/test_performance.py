@@ -1,6 +1,8 @@
 from datetime import timedelta
+from unittest.mock import patch
 
 from odoo import Command, fields
+from odoo.sql_db import Cursor
 from odoo.tests import tagged
 
 from ..tools import clock, sla
@@ -77,3 +79,27 @@ class TestPerformance(OrderTrackingCase):
         self.env.flush_all()
         with self.assertQueryCount(1):
             self.env["sale.order"].search([("tracking_late", "=", True)])
+
+    def test_confirmation_writes_each_row_once(self):
+        """One way through: confirming an order updates its row once (node,
+        last event, promise snapshot together) and inserts one event and one
+        promise."""
+        order = self.create_order([(self.product, 2)])
+        self.env.flush_all()
+        statements = []
+        execute = Cursor.execute
+
+        def spy(cursor, query, params=None, log_exceptions=True):
+            statements.append(" ".join(str(getattr(query, "code", query)).split())[:40])
+            return execute(cursor, query, params, log_exceptions)
+
+        with patch.object(Cursor, "execute", spy):
+            order.action_confirm()
+            self.env.flush_all()
+        self.assertNotEqual(order.tracking_stage_code, "draft")
+        self.assertEqual(order.tracking_last_event_id.to_code, order.tracking_stage_code)
+        for table in ('UPDATE "sale_order" ', 'INSERT INTO "order_tracking_event" '):
+            self.assertEqual(sum(s.startswith(table) for s in statements), 1, table)
+        self.assertEqual(
+            sum(s.startswith('INSERT INTO "order_tracking_promise" ') for s in statements), 1
+        )
