@@ -211,6 +211,13 @@ class SaleOrder(models.Model):
                 order.tracking_payment = "partial"
             else:
                 order.tracking_payment = "none"
+        self._tracking_payment_computed(invoices_of)
+
+    def _tracking_payment_computed(self, invoices_of):
+        """Hook: the payment axis of these orders was just computed from
+        ``invoices_of`` ({order id: its invoices and credit notes}); the
+        fields computed with it (``compute="_compute_tracking_payment"``) read
+        the same invoices here (sale_order_receivable.py: what is due)."""
 
     def _tracking_payment_changed(self):
         """The payment state of some of these orders' invoices was just
