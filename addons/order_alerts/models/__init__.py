@@ -2,6 +2,7 @@ from . import order_alert_rule
 from . import order_alert_rule_scan
 from . import order_alert_rule_scan_guard
 from . import order_alert_rule_kinds
+from . import order_alert_rule_payment
 from . import order_alert_rule_responsible
 from . import order_alert
 from . import order_alert_actions

@@ -38,7 +38,8 @@ class OrderAlertRule(models.Model):
         help="Node SLA and approval: the time limit (0 = the node's own SLA). "
         "Ship date: grace after the promised date. Shortage and delivery "
         "exception: how long before the alert (0 = at once). Custom: the delay "
-        "after the date field. Counted on the company's working calendar.",
+        "after the date field. Payment overdue: how long after the invoice's due day. "
+        "Counted on the company's working calendar.",
     )
     warning_ratio = fields.Float(
         string="Warning At",

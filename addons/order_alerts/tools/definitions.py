@@ -18,6 +18,7 @@ KINDS = [
     ("stock_shortage", "Stock shortage"),
     ("approval_overdue", "Approval overdue"),
     ("delivery_exception", "Delivery exception"),
+    ("payment_overdue", "Payment overdue"),
     ("custom", "Custom: domain + date + delay"),
 ]
 
