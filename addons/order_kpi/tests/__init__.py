@@ -10,3 +10,4 @@ from . import test_rpc
 from . import test_security
 from . import test_change_requests
 from . import test_migrations
+from . import test_receivables
