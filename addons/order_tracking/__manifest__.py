@@ -25,6 +25,7 @@
         "views/sale_portal_templates.xml",
         "views/order_change_request_views.xml",
         "views/order_tracking_department_views.xml",
+        "views/order_tracking_aging_views.xml",
         "views/order_tracking_menus.xml",
         "report/order_status_report.xml",
     ],

@@ -7,11 +7,9 @@ from odoo.tests import tagged
 from .common import OrderTrackingCase
 
 
-@tagged("post_install", "-at_install")
-class TestReceivable(OrderTrackingCase):
-    """SPEC AR-1: what the customer still owes on the order, from its real
-    invoices, credit notes and payments, with values worked out by hand
-    (products without taxes: an order of 10 × 100 owes 1,000)."""
+class ReceivableCase(OrderTrackingCase):
+    """Orders invoiced on real invoices (products without taxes: an order of
+    10 × 100 owes 1,000), due a given number of days from today."""
 
     @classmethod
     def setUpClass(cls):
@@ -41,6 +39,12 @@ class TestReceivable(OrderTrackingCase):
                     line.quantity = lines[sale_line]
         invoice.action_post()
         return invoice
+
+
+@tagged("post_install", "-at_install")
+class TestReceivable(ReceivableCase):
+    """SPEC AR-1: what the customer still owes on the order, from its real
+    invoices, credit notes and payments, with values worked out by hand."""
 
     def test_nothing_invoiced_owes_nothing(self):
         order = self.confirmed()
@@ -165,3 +169,47 @@ class TestReceivable(OrderTrackingCase):
                 order.with_user(self.salesman).write(values)
         self.assertEqual(order.amount_due, 1000.0)
         self.assertEqual(order.payment_due_date, self.today - timedelta(days=1))
+
+
+@tagged("post_install", "-at_install")
+class TestReceivableAging(ReceivableCase):
+    """The aging per customer: each open installment in the bucket of the
+    days it is overdue today."""
+
+    def test_aging_buckets_per_customer(self):
+        other = self.env["res.partner"].create({"name": "杭州远望贸易 Hangzhou Yuanwang Trading"})
+        current = self.confirmed()
+        self.invoice_due(current, days=5)
+        recent = self.confirmed()
+        recent_invoice = self.invoice_due(recent, days=-10)
+        old = self.confirmed(partner=other)
+        self.invoice_due(old, days=-75)
+        older = self.confirmed(partner=other)
+        self.invoice_due(older, days=-120)
+        self.pay(recent_invoice, 250.0)
+        self.env.flush_all()
+        Aging = self.env["order.tracking.aging"]
+        customers = (self.customer | other).ids
+        groups = Aging.read_group(
+            [("partner_id", "in", customers)],
+            ["amount:sum"],
+            ["partner_id", "bucket"],
+            lazy=False,
+        )
+        table = {(g["partner_id"][0], g["bucket"]): g["amount"] for g in groups}
+        self.assertEqual(
+            table,
+            {
+                (self.customer.id, "current"): 1000.0,
+                # the payment was registered without a journal entry: Odoo's
+                # books still hold the invoice open
+                (self.customer.id, "1_30"): recent_invoice.amount_residual,
+                (other.id, "61_90"): 1000.0,
+                (other.id, "over_90"): 1000.0,
+            },
+        )
+        late = Aging.search([("partner_id", "=", other.id)], order="days_overdue desc")
+        self.assertEqual(late.mapped("days_overdue"), [120, 75])
+        # finance reads it, a salesperson does not
+        with self.assertRaises(AccessError):
+            Aging.with_user(self.salesman).search([])

@@ -1,0 +1,69 @@
+from odoo import fields, models, tools
+from odoo.tools import SQL
+
+BUCKETS = [
+    ("current", "Not due"),
+    ("1_30", "1-30 days"),
+    ("31_60", "31-60 days"),
+    ("61_90", "61-90 days"),
+    ("over_90", "Over 90 days"),
+]
+
+
+class OrderTrackingAging(models.Model):
+    """Receivables aging per customer (SPEC AR-1): one row per open
+    installment of a posted customer invoice or credit note, in the bucket of
+    the days it is overdue today (not due, 1–30, 31–60, 61–90, over 90), its
+    open amount in the company's currency. A database view: the buckets move
+    with the day, nothing to refresh. As Odoo's books hold it: a payment
+    registered but not matched with a journal entry yet is not deducted."""
+
+    _name = "order.tracking.aging"
+    _description = "Receivables Aging"
+    _auto = False
+    _order = "date_maturity, id"
+    _rec_name = "move_id"
+
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one(related="company_id.currency_id", string="Currency")
+    move_id = fields.Many2one("account.move", string="Invoice", readonly=True)
+    invoice_date = fields.Date(readonly=True)
+    date_maturity = fields.Date(string="Due Date", readonly=True)
+    days_overdue = fields.Integer(readonly=True, aggregator="max")
+    bucket = fields.Selection(BUCKETS, string="Aging", readonly=True)
+    amount = fields.Monetary(string="Open Amount", readonly=True, currency_field="currency_id")
+
+    def init(self):
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        self.env.cr.execute(
+            SQL(
+                """CREATE VIEW %s AS (
+                   SELECT item.id, am.commercial_partner_id AS partner_id, am.company_id,
+                          am.id AS move_id, am.invoice_date, item.date_maturity,
+                          GREATEST(CURRENT_DATE - item.date_maturity, 0) AS days_overdue,
+                          CASE WHEN item.date_maturity IS NULL
+                                    OR item.date_maturity >= CURRENT_DATE THEN 'current'
+                               WHEN CURRENT_DATE - item.date_maturity <= 30 THEN '1_30'
+                               WHEN CURRENT_DATE - item.date_maturity <= 60 THEN '31_60'
+                               WHEN CURRENT_DATE - item.date_maturity <= 90 THEN '61_90'
+                               ELSE 'over_90' END AS bucket,
+                          item.amount_residual AS amount
+                     FROM account_move_line item
+                     JOIN account_move am ON am.id = item.move_id
+                    WHERE am.state = 'posted'
+                      AND am.move_type IN ('out_invoice', 'out_refund')
+                      AND item.display_type = 'payment_term'
+                      AND item.amount_residual != 0)""",
+                SQL.identifier(self._table),
+            )
+        )
+
+    def action_open_invoice(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "account.move",
+            "res_id": self.move_id.id,
+            "views": [(False, "form")],
+        }
