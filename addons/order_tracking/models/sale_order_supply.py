@@ -120,12 +120,7 @@ class SaleOrder(models.Model):
             self.env["stock.move"]
             .sudo()
             .search(
-                [
-                    ("product_id", "in", moves.product_id.ids),
-                    ("state", "in", ("confirmed", "partially_available", "waiting")),
-                    ("location_dest_id.usage", "=", "customer"),
-                    ("location_id.warehouse_id", "in", warehouses.ids),
-                ],
+                self._tracking_demand_domain(moves.product_id, warehouses),
                 order="date, id",
             )
         )
@@ -158,6 +153,24 @@ class SaleOrder(models.Model):
                             ),
                         }
                     )
+
+    @api.model
+    def _tracking_demand_domain(self, products, warehouses):
+        """The open moves that take goods of ``products`` out of the stock of
+        ``warehouses``, for the forecast to give incoming supply to: the
+        first move of each delivery chain (one-step: the delivery; two or
+        three steps: the pick, the later steps waiting on it), customer
+        deliveries and any order's picks."""
+        return [
+            ("product_id", "in", products.ids),
+            ("state", "in", ("confirmed", "partially_available", "waiting")),
+            ("location_id.warehouse_id", "in", warehouses.ids),
+            ("location_id.usage", "=", "internal"),
+            ("move_orig_ids", "=", False),
+            "|",
+            ("location_dest_id.usage", "=", "customer"),
+            ("group_id.sale_id", "!=", False),
+        ]
 
     @api.depends(lambda self: self._tracking_supply_depends())
     def _compute_tracking_supply(self):

@@ -174,3 +174,22 @@ class TestPurchasingForStock(OrderTrackingCase):
         self.assertEqual(first.tracking_stage_code, "ready")
         self.assertEqual(second.tracking_stage_code, "ready")
         self.assertEqual(self.codes(first)[-2:], ["purchasing", "ready"])
+
+    def test_two_step_delivery_is_covered_at_its_pick(self):
+        """Pick then ship: the pick out of stock is what waits for the goods;
+        the purchase for stock covers it, and the order moves on at the
+        receipt."""
+        self.warehouse.delivery_steps = "pick_ship"
+        self.warehouse.pick_type_id.reservation_method = "at_confirm"
+        order = self.short_order(4, days=3)
+        pick = order.picking_ids.filtered(
+            lambda p: p.picking_type_id == self.warehouse.pick_type_id
+        )
+        self.assertEqual(pick.move_ids.state, "confirmed")
+        purchase = self.purchase(4)
+        purchase.button_confirm()
+        self.assertEqual(order.tracking_stage_code, "purchasing")
+        [[line]] = order.get_supply_coverage()
+        self.assertEqual([(c["id"], c["qty"]) for c in line["coverage"]], [(purchase.id, 4.0)])
+        self.validate(purchase.picking_ids)
+        self.assertNotIn(order.tracking_stage_code, ("purchasing", "waiting_stock"))
