@@ -11,12 +11,13 @@ BUCKETS = [
 
 
 class OrderTrackingAging(models.Model):
-    """Receivables aging per customer (SPEC AR-1): one row per open
-    installment of a posted customer invoice or credit note, in the bucket of
-    the days it is overdue today (not due, 1–30, 31–60, 61–90, over 90), its
-    open amount in the company's currency. A database view: the buckets move
-    with the day, nothing to refresh. As Odoo's books hold it: a payment
-    registered but not matched with a journal entry yet is not deducted."""
+    """Receivables aging per customer (SPEC AR-1): one row per open posted
+    customer invoice or credit note, in the bucket of the days its earliest
+    unpaid due date is overdue today (not due, 1–30, 31–60, 61–90, over 90),
+    its open amount in the company's currency — a payment Odoo matched
+    without a journal entry yet counts as paid, as for the order's amount
+    due. A database view: the buckets move with the day, nothing to
+    refresh."""
 
     _name = "order.tracking.aging"
     _description = "Receivables Aging"
@@ -39,22 +40,31 @@ class OrderTrackingAging(models.Model):
         self.env.cr.execute(
             SQL(
                 """CREATE VIEW %s AS (
-                   SELECT item.id, am.commercial_partner_id AS partner_id, am.company_id,
-                          am.id AS move_id, am.invoice_date, item.date_maturity,
-                          GREATEST(CURRENT_DATE - item.date_maturity, 0) AS days_overdue,
-                          CASE WHEN item.date_maturity IS NULL
-                                    OR item.date_maturity >= CURRENT_DATE THEN 'current'
-                               WHEN CURRENT_DATE - item.date_maturity <= 30 THEN '1_30'
-                               WHEN CURRENT_DATE - item.date_maturity <= 60 THEN '31_60'
-                               WHEN CURRENT_DATE - item.date_maturity <= 90 THEN '61_90'
+                   SELECT am.id, am.commercial_partner_id AS partner_id, am.company_id,
+                          am.id AS move_id, am.invoice_date, due.day AS date_maturity,
+                          GREATEST(CURRENT_DATE - due.day, 0) AS days_overdue,
+                          CASE WHEN due.day >= CURRENT_DATE THEN 'current'
+                               WHEN CURRENT_DATE - due.day <= 30 THEN '1_30'
+                               WHEN CURRENT_DATE - due.day <= 60 THEN '31_60'
+                               WHEN CURRENT_DATE - due.day <= 90 THEN '61_90'
                                ELSE 'over_90' END AS bucket,
-                          item.amount_residual AS amount
-                     FROM account_move_line item
-                     JOIN account_move am ON am.id = item.move_id
+                          am.amount_residual_signed - COALESCE(pending.amount, 0) AS amount
+                     FROM account_move am
+                     JOIN LATERAL (SELECT MIN(item.date_maturity) AS day
+                                     FROM account_move_line item
+                                    WHERE item.move_id = am.id
+                                      AND item.display_type = 'payment_term'
+                                      AND item.amount_residual != 0) due ON due.day IS NOT NULL
+                LEFT JOIN LATERAL (SELECT SUM(CASE WHEN pay.payment_type = 'outbound'
+                                                   THEN -1 ELSE 1 END
+                                              * pay.amount_company_currency_signed) AS amount
+                                     FROM account_move__account_payment matched
+                                     JOIN account_payment pay ON pay.id = matched.payment_id
+                                    WHERE matched.invoice_id = am.id AND pay.move_id IS NULL
+                                      AND pay.state IN ('in_process', 'paid')) pending ON TRUE
                     WHERE am.state = 'posted'
                       AND am.move_type IN ('out_invoice', 'out_refund')
-                      AND item.display_type = 'payment_term'
-                      AND item.amount_residual != 0)""",
+                      AND am.amount_residual_signed - COALESCE(pending.amount, 0) != 0)""",
                 SQL.identifier(self._table),
             )
         )
