@@ -250,6 +250,11 @@ class TrackingDemo:
     def _invoice_and_pay(self, order, pay):
         self._pass_checkpoints(order)
         invoice = order._create_invoices()
+        # dated on the story's day (Odoo dates it today): what is unpaid is
+        # due since then, and the dunning rule sees it
+        day = clock.now().date()
+        invoice.write({"invoice_date": day, "invoice_payment_term_id": False})
+        invoice.invoice_date_due = day
         invoice.action_post()
         order.mapped("tracking_stage_id")
         if pay:
