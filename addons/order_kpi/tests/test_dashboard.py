@@ -178,3 +178,25 @@ class TestDashboardBrowser(HttpCase, KpiCase):
             ready=self.READY,
             login="admin",
         )
+
+    def test_order_to_cash_cards_on_a_phone_in_chinese(self):
+        """The receivable cards (AR-3) in 简体中文 at phone width, each within
+        the screen."""
+        self.env.ref("base.user_admin").lang = "zh_CN"
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.browser_size = "375x667"
+        self.touch_enabled = True
+        self.browser_js(
+            self.url(),
+            "const labels = {dso_days: '应收账款周转天数', collection_rate: '回款率',"
+            " order_to_cash_days_median: '订单到回款', overdue_amount: '逾期应收'};"
+            "const wide = document.querySelector('.o_kpi_cards').getBoundingClientRect().width;"
+            "const wrong = Object.entries(labels).filter(([key, label]) => {"
+            "  const card = document.querySelector(`.o_kpi_card[data-key=${key}]`);"
+            "  return !card || !card.textContent.includes(label)"
+            "    || card.getBoundingClientRect().width > wide; });"
+            "if (!wrong.length) { console.log('test successful'); }"
+            "else { console.error('cards: ' + JSON.stringify(wrong)); }",
+            ready=self.READY,
+            login="admin",
+        )
