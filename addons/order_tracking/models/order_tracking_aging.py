@@ -1,4 +1,4 @@
-from odoo import fields, models, tools
+from odoo import fields, models
 from odoo.tools import SQL
 
 BUCKETS = [
@@ -16,8 +16,8 @@ class OrderTrackingAging(models.Model):
     unpaid due date is overdue today (not due, 1–30, 31–60, 61–90, over 90),
     its open amount in the company's currency — a payment Odoo matched
     without a journal entry yet counts as paid, as for the order's amount
-    due. A database view: the buckets move with the day, nothing to
-    refresh."""
+    due. A query, not a table: the buckets move with the business clock's
+    day, nothing to refresh."""
 
     _name = "order.tracking.aging"
     _description = "Receivables Aging"
@@ -35,38 +35,37 @@ class OrderTrackingAging(models.Model):
     bucket = fields.Selection(BUCKETS, string="Aging", readonly=True)
     amount = fields.Monetary(string="Open Amount", readonly=True, currency_field="currency_id")
 
-    def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            SQL(
-                """CREATE VIEW %s AS (
-                   SELECT am.id, am.commercial_partner_id AS partner_id, am.company_id,
-                          am.id AS move_id, am.invoice_date, due.day AS date_maturity,
-                          GREATEST(CURRENT_DATE - due.day, 0) AS days_overdue,
-                          CASE WHEN due.day >= CURRENT_DATE THEN 'current'
-                               WHEN CURRENT_DATE - due.day <= 30 THEN '1_30'
-                               WHEN CURRENT_DATE - due.day <= 60 THEN '31_60'
-                               WHEN CURRENT_DATE - due.day <= 90 THEN '61_90'
-                               ELSE 'over_90' END AS bucket,
-                          am.amount_residual_signed - COALESCE(pending.amount, 0) AS amount
-                     FROM account_move am
-                     JOIN LATERAL (SELECT MIN(item.date_maturity) AS day
-                                     FROM account_move_line item
-                                    WHERE item.move_id = am.id
-                                      AND item.display_type = 'payment_term'
-                                      AND item.amount_residual != 0) due ON due.day IS NOT NULL
-                LEFT JOIN LATERAL (SELECT SUM(CASE WHEN pay.payment_type = 'outbound'
-                                                   THEN -1 ELSE 1 END
-                                              * pay.amount_company_currency_signed) AS amount
-                                     FROM account_move__account_payment matched
-                                     JOIN account_payment pay ON pay.id = matched.payment_id
-                                    WHERE matched.invoice_id = am.id AND pay.move_id IS NULL
-                                      AND pay.state IN ('in_process', 'paid')) pending ON TRUE
-                    WHERE am.state = 'posted'
-                      AND am.move_type IN ('out_invoice', 'out_refund')
-                      AND am.amount_residual_signed - COALESCE(pending.amount, 0) != 0)""",
-                SQL.identifier(self._table),
-            )
+    @property
+    def _table_query(self):
+        # the buckets of the business clock's today (fields.Date), not the
+        # database server's: read at every query, nothing to refresh
+        return SQL(
+            """SELECT am.id, am.commercial_partner_id AS partner_id, am.company_id,
+                      am.id AS move_id, am.invoice_date, due.day AS date_maturity,
+                      GREATEST(%(today)s - due.day, 0) AS days_overdue,
+                      CASE WHEN due.day >= %(today)s THEN 'current'
+                           WHEN %(today)s - due.day <= 30 THEN '1_30'
+                           WHEN %(today)s - due.day <= 60 THEN '31_60'
+                           WHEN %(today)s - due.day <= 90 THEN '61_90'
+                           ELSE 'over_90' END AS bucket,
+                      am.amount_residual_signed - COALESCE(pending.amount, 0) AS amount
+                 FROM account_move am
+                 JOIN LATERAL (SELECT MIN(item.date_maturity) AS day
+                                 FROM account_move_line item
+                                WHERE item.move_id = am.id
+                                  AND item.display_type = 'payment_term'
+                                  AND item.amount_residual != 0) due ON due.day IS NOT NULL
+            LEFT JOIN LATERAL (SELECT SUM(CASE WHEN pay.payment_type = 'outbound'
+                                               THEN -1 ELSE 1 END
+                                          * pay.amount_company_currency_signed) AS amount
+                                 FROM account_move__account_payment matched
+                                 JOIN account_payment pay ON pay.id = matched.payment_id
+                                WHERE matched.invoice_id = am.id AND pay.move_id IS NULL
+                                  AND pay.state IN ('in_process', 'paid')) pending ON TRUE
+                WHERE am.state = 'posted'
+                  AND am.move_type IN ('out_invoice', 'out_refund')
+                  AND am.amount_residual_signed - COALESCE(pending.amount, 0) != 0""",
+            today=fields.Date.context_today(self),
         )
 
     def action_open_invoice(self):
