@@ -17,9 +17,10 @@ class OrderAlertRule(models.Model):
 
     _inherit = "order.alert.rule"
 
-    def _payment_rows(self):
+    def _payment_rows(self, orders):
         """SQL of (order_id, move_id, day, start_at, open) of the open
-        customer invoices of confirmed orders: ``day`` the earliest due date
+        customer invoices of the orders ``orders`` (SQL over ``so0``, their
+        ``sale_order`` row) selects: ``day`` the earliest due date
         of their unpaid installments, ``start_at`` the end of that day in the
         company's time zone (UTC), ``open`` what is still due net of pending
         payments (company currency)."""
@@ -29,9 +30,11 @@ class OrderAlertRule(models.Model):
                           AT TIME ZONE 'UTC' AS start_at,
                       am.amount_residual_signed - COALESCE(pending.amount, 0) AS open
                  FROM (SELECT DISTINCT sol.order_id, aml.move_id
-                         FROM sale_order_line_invoice_rel rel
-                         JOIN sale_order_line sol ON sol.id = rel.order_line_id
-                         JOIN account_move_line aml ON aml.id = rel.invoice_line_id) link
+                         FROM sale_order so0
+                         JOIN sale_order_line sol ON sol.order_id = so0.id
+                         JOIN sale_order_line_invoice_rel rel ON rel.order_line_id = sol.id
+                         JOIN account_move_line aml ON aml.id = rel.invoice_line_id
+                        WHERE %s) link
                  JOIN account_move am ON am.id = link.move_id
                  JOIN res_company rc ON rc.id = am.company_id
             LEFT JOIN resource_calendar cal ON cal.id = rc.resource_calendar_id
@@ -45,7 +48,8 @@ class OrderAlertRule(models.Model):
                                  JOIN account_payment pay ON pay.id = paid.payment_id
                                 WHERE paid.invoice_id = am.id AND pay.move_id IS NULL
                                   AND pay.state IN ('in_process', 'paid')) pending ON TRUE
-                WHERE am.move_type = 'out_invoice' AND am.state = 'posted'"""
+                WHERE am.move_type = 'out_invoice' AND am.state = 'posted'""",
+            orders,
         )
 
     def _payment_key(self):
@@ -64,7 +68,12 @@ class OrderAlertRule(models.Model):
                   AND inv.start_at <= %(bound)s
                   AND %(scope)s""",
             key=self._payment_key(),
-            rows=self._payment_rows(),
+            # the order's stored, indexed earliest unpaid due date narrows the
+            # scan to the orders that may be overdue (an invoice's clock starts
+            # after its due day, never before the order's earliest one)
+            rows=self._payment_rows(
+                SQL("so0.state = 'sale' AND so0.payment_due_date <= %s::date", bound)
+            ),
             bound=bound,
             scope=SQL(" AND ").join(self._scan_scope()),
         )
@@ -75,7 +84,7 @@ class OrderAlertRule(models.Model):
                AND EXISTS (SELECT 1 FROM (%(rows)s) inv
                             WHERE inv.order_id = so.id AND inv.open > 0
                               AND a.stage_entry_key = %(key)s)""",
-            rows=self._payment_rows(),
+            rows=self._payment_rows(SQL("so0.id = so.id")),
             key=self._payment_key(),
         )
 
