@@ -60,8 +60,18 @@ class TestDocsExamples(HttpCase, OrderTrackingCase):
         order = self.create_order([(self.product, 2)])
         order.action_confirm()
         self.ship_all(order)
+        # the customer owes 500 on another order: its statement says so
+        self.service.taxes_id = False
+        billed = self.create_order([(self.service, 1, 500.0)])
+        billed.action_confirm()
+        self.invoice(billed)
         self.env.flush_all()
         namespace = self.run_blocks("order_tracking", {"order_id": order.id})
+        self.assertEqual(namespace["statement"]["closing"], 500.0)
+        self.assertEqual(
+            [(line["kind"], line["orders"]) for line in namespace["statement"]["lines"]],
+            [("invoice", billed.name)],
+        )
         self.assertTrue(namespace["nodes"])
         self.assertEqual(namespace["timeline"][-1]["to_code"], "shipped")
         order.invalidate_recordset()

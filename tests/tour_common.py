@@ -7,6 +7,7 @@ how docs/img/guide/ is refreshed: see docs/user-guide.md).
 
 import base64
 import os
+from contextlib import contextmanager
 from pathlib import Path
 from unittest.mock import patch
 
@@ -29,6 +30,21 @@ class TourScreenshotMixin:
     """On an ``HttpCase`` whose class has ``admin`` (base.user_admin)."""
 
     def run_tour(self, action_xmlid, tour, shot, phone=False):
+        action = self.env.ref(action_xmlid)
+        with self._keeping_last_screen(shot, phone):
+            self.start_tour(f"/odoo/action-{action.id}", tour, login="admin", timeout=120)
+
+    def shoot_page(self, url, ready, name):
+        """Open ``url`` at desktop width as the administrator and keep it as
+        ``name`` once ``ready`` (a JavaScript expression) is true: pages that
+        are not the web client, such as a printed document's HTML."""
+        with self._keeping_last_screen(name, False, name=name):
+            self.browser_js(
+                url, "console.log('test successful')", ready=ready, login="admin", timeout=60
+            )
+
+    @contextmanager
+    def _keeping_last_screen(self, shot, phone, name=None):
         if phone:
             self.browser_size = PHONE
             self.touch_enabled = True
@@ -49,12 +65,11 @@ class TourScreenshotMixin:
                     captured["error"] = error
             return stop(browser)
 
-        action = self.env.ref(action_xmlid)
         with patch.object(ChromeBrowser, "stop", stop_after_screenshot):
-            self.start_tour(f"/odoo/action-{action.id}", tour, login="admin", timeout=120)
+            yield
         self.assertTrue(captured.get("png"), f"no screenshot: {captured.get('error')}")
-        name = f"{shot}-{'phone-zh_CN' if phone else 'desktop-en'}.png"
-        (screenshot_dir() / name).write_bytes(captured["png"])
+        name = name or f"{shot}-{'phone-zh_CN' if phone else 'desktop-en'}"
+        (screenshot_dir() / f"{name}.png").write_bytes(captured["png"])
 
     def _skip_without(self, model):
         if model not in self.env:

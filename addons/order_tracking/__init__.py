@@ -1,5 +1,7 @@
 from . import controllers
 from . import models
+from . import report
+from . import wizard
 from . import tools
 from .hooks import post_init_hook, uninstall_hook
 

@@ -3,7 +3,7 @@
     "summary": "Sale order status nodes computed from real facts, "
     "with an immutable, hash-chained history, SLA deadlines, "
     "customer sign-off and stock reservation hooks",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Sales/Sales",
     "website": "https://github.com/order-tracking/order-tracking",
     "author": "Order Tracking Team",
@@ -23,11 +23,14 @@
         "views/order_tracking_stage_views.xml",
         "views/res_config_settings_views.xml",
         "views/sale_portal_templates.xml",
+        "views/portal_statement_templates.xml",
         "views/order_change_request_views.xml",
         "views/order_tracking_department_views.xml",
         "views/order_tracking_aging_views.xml",
         "views/order_tracking_menus.xml",
         "report/order_status_report.xml",
+        "report/customer_statement_report.xml",
+        "wizard/order_tracking_statement_wizard_views.xml",
     ],
     "assets": {
         "web.assets_backend": [

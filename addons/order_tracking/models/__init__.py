@@ -24,6 +24,7 @@ from . import sale_order_reservation
 from . import sale_order_supply
 from . import sale_order_receivable
 from . import order_tracking_aging
+from . import res_partner
 from . import order_tracking_supply_source
 from . import sale_order_line
 from . import stock_move

@@ -1,12 +1,14 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
+from .sale_order_lifecycle import PENDING_PAYMENT_STATES
+
 BUCKETS = [
-    ("current", "Not due"),
+    ("0_current", "Not due"),
     ("1_30", "1-30 days"),
     ("31_60", "31-60 days"),
     ("61_90", "61-90 days"),
-    ("over_90", "Over 90 days"),
+    ("91_plus", "Over 90 days"),
 ]
 
 
@@ -43,11 +45,11 @@ class OrderTrackingAging(models.Model):
             """SELECT am.id, am.commercial_partner_id AS partner_id, am.company_id,
                       am.id AS move_id, am.invoice_date, due.day AS date_maturity,
                       GREATEST(%(today)s - due.day, 0) AS days_overdue,
-                      CASE WHEN due.day >= %(today)s THEN 'current'
+                      CASE WHEN due.day >= %(today)s THEN '0_current'
                            WHEN %(today)s - due.day <= 30 THEN '1_30'
                            WHEN %(today)s - due.day <= 60 THEN '31_60'
                            WHEN %(today)s - due.day <= 90 THEN '61_90'
-                           ELSE 'over_90' END AS bucket,
+                           ELSE '91_plus' END AS bucket,
                       am.amount_residual_signed - COALESCE(pending.amount, 0) AS amount
                  FROM account_move am
                  JOIN LATERAL (SELECT MIN(item.date_maturity) AS day
@@ -61,11 +63,12 @@ class OrderTrackingAging(models.Model):
                                  FROM account_move__account_payment matched
                                  JOIN account_payment pay ON pay.id = matched.payment_id
                                 WHERE matched.invoice_id = am.id AND pay.move_id IS NULL
-                                  AND pay.state IN ('in_process', 'paid')) pending ON TRUE
+                                  AND pay.state IN %(pending_states)s) pending ON TRUE
                 WHERE am.state = 'posted'
                   AND am.move_type IN ('out_invoice', 'out_refund')
                   AND am.amount_residual_signed - COALESCE(pending.amount, 0) != 0""",
             today=fields.Date.context_today(self),
+            pending_states=PENDING_PAYMENT_STATES,
         )
 
     def action_open_invoice(self):

@@ -7,6 +7,9 @@ from ..tools import engine, history
 from ..tools.nodes import OVERRIDE
 
 SETTLED_PAYMENT_STATES = ("paid", "in_payment", "reversed")
+# a payment in these states without a journal entry is money received that the
+# receivable does not show yet (the order, the aging and the statement count it)
+PENDING_PAYMENT_STATES = ("in_process", "paid")
 # the open columns whose records Odoo's kanban loads (web's RelationalModel
 # MAX_NUMBER_OPENED_GROUPS)
 KANBAN_OPEN_COLUMNS = 10
@@ -239,13 +242,19 @@ class SaleOrder(models.Model):
         currency = invoice.currency_id
         if currency.is_zero(invoice.amount_residual):
             return True
-        pending = invoice.matched_payment_ids.filtered(
-            lambda p: not p.move_id and p.state in ("in_process", "paid")
-        )
+        pending = self._tracking_invoice_pending_payments(invoice)
         covered = sum(
             p.currency_id._convert(p.amount, currency, invoice.company_id, p.date) for p in pending
         )
         return currency.compare_amounts(covered, invoice.amount_residual) >= 0
+
+    def _tracking_invoice_pending_payments(self, invoice):
+        """The payments matched to ``invoice`` that have no journal entry yet
+        (Odoo 18's default bank journal): paid for the customer, still open
+        in the receivable until the bank statement books them."""
+        return invoice.matched_payment_ids.filtered(
+            lambda p: not p.move_id and p.state in PENDING_PAYMENT_STATES
+        )
 
     def _tracking_invoices_by_order(self):
         """{order id: its customer invoices and credit notes, not cancelled}.

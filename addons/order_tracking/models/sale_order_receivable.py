@@ -75,9 +75,7 @@ class SaleOrder(models.Model):
         note's negative), net of the payments matched to it without a journal
         entry yet."""
         company_currency = invoice.company_id.currency_id
-        pending = invoice.matched_payment_ids.filtered(
-            lambda p: not p.move_id and p.state in ("in_process", "paid")
-        )
+        pending = self._tracking_invoice_pending_payments(invoice)
         paid = sum(
             p.currency_id._convert(p.amount, company_currency, invoice.company_id, p.date)
             for p in pending
@@ -106,7 +104,7 @@ class SaleOrder(models.Model):
             order.payment_overdue_days = max((today - due).days, 0) if due else 0
 
     def _search_payment_overdue_days(self, operator, value):
-        if operator not in ("=", "!=", "<", "<=", ">", ">=") or not isinstance(value, int):
+        if operator not in ("=", "!=", "<", "<=", ">", ">=") or type(value) is not int:
             raise UserError(
                 self.env._("Days Overdue can only be compared with a whole number of days.")
             )

@@ -18,4 +18,5 @@ from . import test_change_request_cancel_line
 from . import test_change_request_date_address
 from . import test_change_request_security
 from . import test_change_request_views
+from . import test_customer_statement
 from . import test_display

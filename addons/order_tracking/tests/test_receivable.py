@@ -25,6 +25,20 @@ class ReceivableCase(OrderTrackingCase):
         order.action_confirm()
         return order
 
+    def foreign_pricelist(self):
+        """A pricelist in another currency, of which 1 company unit is 4 units
+        since 60 days ago."""
+        other = (
+            self.env["res.currency"]
+            .with_context(active_test=False)
+            .search([("id", "!=", self.env.company.currency_id.id)], limit=1)
+        )
+        other.active = True
+        self.env["res.currency.rate"].create(
+            {"currency_id": other.id, "name": self.today - timedelta(days=60), "rate": 4.0}
+        )
+        return self.env["product.pricelist"].create({"name": "Foreign", "currency_id": other.id})
+
     def invoice_due(self, order, days, lines=None):
         """Post an invoice of ``order`` (all of it, or ``lines``: {sale line:
         quantity}) due ``days`` from today."""
@@ -92,20 +106,8 @@ class TestReceivable(ReceivableCase):
         self.assertEqual(order.payment_overdue_days, 0)
 
     def test_foreign_currency_invoice_in_company_currency(self):
-        usd = self.env.company.currency_id
-        other = (
-            self.env["res.currency"]
-            .with_context(active_test=False)
-            .search([("id", "!=", usd.id)], limit=1)
-        )
-        other.active = True
-        # 1 company unit = 4 units of the other currency
-        self.env["res.currency.rate"].create(
-            {"currency_id": other.id, "name": self.today - timedelta(days=30), "rate": 4.0}
-        )
-        pricelist = self.env["product.pricelist"].create(
-            {"name": "Foreign", "currency_id": other.id}
-        )
+        pricelist = self.foreign_pricelist()
+        other = pricelist.currency_id
         order = self.confirmed([(self.product, 10, 100.0)], pricelist_id=pricelist.id)
         self.assertEqual(order.currency_id, other)
         invoice = self.invoice_due(order, days=-3)
@@ -149,8 +151,9 @@ class TestReceivable(ReceivableCase):
         self.assertEqual(found([("payment_overdue_days", "<", 40)]), soon | today_due | none)
         self.assertEqual(found([("payment_overdue_days", "<=", 40)]), orders)
         self.assertEqual(found([("payment_overdue_days", "!=", 0)]), late)
-        with self.assertRaises(UserError):
-            found([("payment_overdue_days", ">", "many")])
+        for value in ("many", True, 2.5):
+            with self.assertRaises(UserError):
+                found([("payment_overdue_days", ">", value)])
         # finance's list: the most overdue first, nothing due last
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "order_tracking.sale_order_action_finance"
@@ -200,13 +203,18 @@ class TestReceivableAging(ReceivableCase):
         self.assertEqual(
             table,
             {
-                (self.customer.id, "current"): 1000.0,
+                (self.customer.id, "0_current"): 1000.0,
                 # 250 of the 1,000 paid
                 (self.customer.id, "1_30"): 750.0,
                 (other.id, "61_90"): 1000.0,
-                (other.id, "over_90"): 1000.0,
+                (other.id, "91_plus"): 1000.0,
             },
         )
+        # the pivot's columns: in aging order, not alphabetical
+        columns = Aging.read_group(
+            [("partner_id", "in", customers)], ["amount:sum"], ["bucket"], lazy=False
+        )
+        self.assertEqual([g["bucket"] for g in columns], ["0_current", "1_30", "61_90", "91_plus"])
         late = Aging.search([("partner_id", "=", other.id)], order="days_overdue desc")
         self.assertEqual(late.mapped("days_overdue"), [120, 75])
         # finance reads it, a salesperson does not

@@ -94,3 +94,39 @@ registry.category("web_tour.tours").add("order_tracking_tour_pass_checkpoint", {
         },
     ],
 });
+
+// Finance's receivables (tests/test_tour_receivables.py creates the invoices).
+registry.category("web_tour.tours").add("order_tracking_tour_aging", {
+    steps: () => [
+        {
+            content: "the aging pivot has a row per customer",
+            trigger: ".o_pivot th.o_pivot_header_cell_opened, .o_pivot th.o_pivot_header_cell_closed",
+        },
+        {
+            content: "a customer over 90 days late is in it",
+            trigger: ".o_pivot th:contains('Xiamen Trading')",
+        },
+        {
+            content: "with what it owes",
+            trigger: ".o_pivot td.o_pivot_cell_value:contains('3,000.00')",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("order_tracking_tour_statement", {
+    steps: () => [
+        {
+            content: "the customer's form has a Statement button",
+            trigger: ".o_form_view .oe_stat_button:has(.fa-file-text-o)",
+            run: "click",
+        },
+        {
+            content: "the statement's period is asked for the customer",
+            trigger: ".modal .o_field_widget[name=partner_id] input:value(Dongguan Plastics 东莞塑胶)",
+        },
+        {
+            content: "from the first of the month to today, ready to print",
+            trigger: ".modal .o_field_widget[name=date_to] input, .modal button[name=action_print]",
+        },
+    ],
+});

@@ -1,0 +1,1 @@
+from . import order_tracking_statement_wizard
