@@ -212,4 +212,52 @@ class TestRel3BadInputTracking(Rel3Case):
                 {"x_forged": 1},
             ),
         ]
+        # customer statements (对账单): the manager is also a sales manager, and
+        # works in a second company whose customer is not the first one's
+        second = self.env["res.company"].create({"name": "Ningbo Branch 宁波分公司"})
+        self.manager.company_ids |= second
+        theirs = self.env["res.partner"].create({"name": "Their Customer", "company_id": second.id})
+        M, customer_id = self.manager, self.customer.id
+        rows += [
+            R(
+                "statement period reversed",
+                "before it starts",
+                M,
+                "res.partner",
+                "get_customer_statement",
+                [customer_id],
+                "2037-03-31",
+                "2037-03-01",
+            ),
+            R(
+                "statement date not a date",
+                "is not a date",
+                M,
+                "res.partner",
+                "get_customer_statement",
+                [customer_id],
+                "2037-02-30",
+                "2037-03-31",
+            ),
+            R(
+                "statement of another company's customer",
+                "is a customer of Ningbo Branch",
+                M,
+                "res.partner",
+                "get_customer_statement",
+                [theirs.id],
+                "2037-03-01",
+                "2037-03-31",
+            ),
+            R(
+                "statement by a salesperson",
+                "billing users and sales managers",
+                self.salesman,
+                "res.partner",
+                "get_customer_statement",
+                [customer_id],
+                "2037-03-01",
+                "2037-03-31",
+            ),
+        ]
         self.assertBadInputs(rows, REL3_MINIMUM["tracking"])

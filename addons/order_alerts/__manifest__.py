@@ -3,7 +3,7 @@
     "summary": "SLA timers and alerts on sale orders: warnings before breaches, "
     "escalations, shortage to-dos, delivery exceptions and webhooks, "
     "run by scheduled actions",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/Sales",
     "website": "https://github.com/order-tracking/order-tracking",
     "author": "Order Tracking Team",

@@ -4,6 +4,7 @@ from . import order_alert_rule_scan_guard
 from . import order_alert_rule_kinds
 from . import order_alert_rule_payment
 from . import order_alert_rule_responsible
+from . import order_alert_rule_webhook
 from . import order_alert
 from . import order_alert_actions
 from . import order_alert_webhook_log

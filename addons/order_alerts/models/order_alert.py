@@ -172,6 +172,7 @@ class OrderAlert(models.Model):
     # ------------------------------------------------------------------
 
     @api.depends("level", "escalation_level")
+    @api.depends_context("lang")
     def _compute_level_name(self):
         labels = dict(self._fields["level"]._description_selection(self.env))
         for alert in self:

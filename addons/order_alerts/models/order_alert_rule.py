@@ -1,8 +1,9 @@
 import math
-from urllib.parse import urlparse
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+
+from odoo.addons.order_tracking.tools import ui
 
 from ..tools.definitions import KINDS, MAX_HOURS, OPEN_STATES
 
@@ -139,15 +140,6 @@ class OrderAlertRule(models.Model):
         string="Highlight Order",
         help="Show the order in red in lists and kanban while the alert is open.",
     )
-    webhook_url = fields.Char(
-        string="Webhook URL",
-        help="JSON POST to this address for every alert (e.g. a WeCom or DingTalk group robot).",
-    )
-    webhook_format = fields.Selection(
-        [("json", "Alert as JSON"), ("robot", "WeCom / DingTalk robot text")],
-        default="json",
-        required=True,
-    )
     webhook_retries = fields.Integer(
         string="Webhook Attempts", default=5, help="Delivery attempts before giving up."
     )
@@ -254,32 +246,6 @@ class OrderAlertRule(models.Model):
                     )
                 ) from None
 
-    @api.constrains("webhook_url")
-    def _check_webhook_url(self):
-        for rule in self:
-            if not rule.webhook_url:
-                continue
-            try:
-                parsed = urlparse(rule.webhook_url.strip())
-                port = parsed.port
-            except ValueError:  # e.g. a port out of range
-                parsed, port = None, None
-            labels = parsed.hostname.split(".") if parsed and parsed.hostname else []
-            if (
-                not parsed
-                or parsed.scheme not in ("http", "https")
-                or not labels
-                or not all(0 < len(label) <= 63 for label in labels)
-                or port == 0
-                or len(rule.webhook_url) > 2000
-            ):
-                raise ValidationError(
-                    self.env._(
-                        "The webhook URL “%(url)s” must be an http:// or https:// address.",
-                        url=rule.webhook_url,
-                    )
-                )
-
     @api.constrains("responsible_type", "user_ids", "group_id", "stage_id", "kind")
     def _check_responsible(self):
         for rule in self:
@@ -366,15 +332,7 @@ class OrderAlertRule(models.Model):
     def action_run_now(self):
         self.check_access("write")
         raised = self.run_scan()
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "message": self.env._("%(count)s alert(s) raised.", count=raised),
-                "type": "success",
-                "next": {"type": "ir.actions.act_window_close"},
-            },
-        }
+        return ui.notification(self.env._("%(count)s alert(s) raised.", count=raised), close=True)
 
     def action_view_alerts(self):
         self.ensure_one()

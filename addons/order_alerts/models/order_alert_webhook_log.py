@@ -29,6 +29,14 @@ class OrderAlertWebhookLog(models.Model):
     rule_id = fields.Many2one("order.alert.rule", readonly=True, index=True, ondelete="cascade")
     company_id = fields.Many2one("res.company", readonly=True, index=True)
     url = fields.Char(required=True, readonly=True)
+    webhook_format = fields.Selection(
+        lambda self: self.env["order.alert.rule"]._fields["webhook_format"].selection,
+        string="Format",
+        default="json",
+        readonly=True,
+        help="The rule's format when the message was queued: a signed robot's signature is "
+        "made at each attempt from the rule's secret.",
+    )
     payload = fields.Text(required=True, readonly=True)
     state = fields.Selection(
         [("pending", "To Send"), ("sent", "Sent"), ("failed", "Failed")],
@@ -53,20 +61,18 @@ class OrderAlertWebhookLog(models.Model):
         vals_list = []
         for alert in alerts:
             rule = alert.rule_id
-            data = alert._webhook_payload()
-            if rule.webhook_format == "robot":
-                data = webhook.robot_payload(
-                    f"[{alert.severity}] {alert._title()}\n{alert._describe()}"
-                )
+            data, note = rule._webhook_message(alert)
             vals_list.append(
                 {
                     "alert_id": alert.id,
                     "rule_id": rule.id,
                     "company_id": alert.company_id.id,
                     "url": rule.webhook_url.strip(),
+                    "webhook_format": rule.webhook_format,
                     "payload": json.dumps(data, ensure_ascii=False),
                     "max_attempts": rule.webhook_retries,
                     "next_retry": now,
+                    "history": self._history_line(now, 0, note, "") if note else False,
                 }
             )
         logs = self.sudo().create(vals_list)
@@ -121,10 +127,11 @@ class OrderAlertWebhookLog(models.Model):
         )
         logs = self.browse([row[0] for row in self.env.cr.fetchall()])
         timeout = self._timeout()
+        secrets = logs.rule_id._webhook_secrets()
         for log in logs:
             try:
                 with self.env.cr.savepoint():
-                    log._deliver_one(timeout)
+                    log._deliver_one(timeout, secrets.get(log.rule_id.id))
             except TRANSIENT_ERRORS:
                 raise
             except Exception as error:  # noqa: BLE001 - one message never stops the queue
@@ -150,11 +157,13 @@ class OrderAlertWebhookLog(models.Model):
             }
         )
 
-    def _deliver_one(self, timeout):
-        """One attempt to deliver this message; the outcome is recorded."""
+    def _deliver_one(self, timeout, secret=None):
+        """One attempt to deliver this message, signed now with ``secret``
+        when its robot signs; the outcome is recorded (never the signature)."""
         self.ensure_one()
-        ok, status, text, error = webhook.post(self.url, self.payload, timeout=timeout)
         now = fields.Datetime.now()
+        url, payload = webhook.signed(self.webhook_format, self.url, self.payload, secret)
+        ok, status, text, error = webhook.post(url, payload, timeout=timeout)
         attempts = self.attempts + 1
         vals = {
             "attempts": attempts,
@@ -174,9 +183,9 @@ class OrderAlertWebhookLog(models.Model):
         if not ok:
             _logger.warning("Webhook %s attempt %s failed: %s", self.url, attempts, error)
 
-    def _history_line(self, now, attempts, outcome):
+    def _history_line(self, now, attempts, outcome, history=None):
         line = f"{fields.Datetime.to_string(now)} #{attempts}: {outcome}"
-        return "\n".join(filter(None, [self.history, line]))
+        return "\n".join(filter(None, [self.history if history is None else history, line]))
 
     @api.model
     def _cron_retry(self, limit=200):

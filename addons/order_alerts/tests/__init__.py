@@ -7,6 +7,7 @@ from . import test_ship_date
 from . import test_stock_shortage
 from . import test_delivery_exception
 from . import test_custom_rule
+from . import test_robots
 from . import test_rule_validation
 from . import test_dry_run
 from . import test_webhook

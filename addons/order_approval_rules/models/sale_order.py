@@ -3,6 +3,8 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.order_tracking.tools import ui
+
 from .order_approval_request_followup import GatheredSubscriptions
 
 APPROVAL_STATES = [
@@ -407,19 +409,14 @@ class SaleOrder(models.Model):
         if not decidable:
             raise UserError(self.env._("None of the selected orders is waiting for your approval."))
         decidable.action_approve()
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "success",
-                "message": self.env._(
-                    "%(count)s order(s) approved; %(skipped)s skipped (not yours to approve).",
-                    count=len(decidable),
-                    skipped=len(self) - len(decidable),
-                ),
-                "next": {"type": "ir.actions.act_window_close"},
-            },
-        }
+        return ui.notification(
+            self.env._(
+                "%(count)s order(s) approved; %(skipped)s skipped (not yours to approve).",
+                count=len(decidable),
+                skipped=len(self) - len(decidable),
+            ),
+            close=True,
+        )
 
     def action_approval_preview(self):
         """Which rules would apply now, without submitting (dry run)."""
@@ -440,11 +437,7 @@ class SaleOrder(models.Model):
             message = self.env._("Approval needed: %(rules)s.", rules=", ".join(rules))
         else:
             message = self.env._("No approval rule applies to this order.")
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {"type": "info", "message": message, "sticky": False},
-        }
+        return ui.notification(message, "info")
 
     def action_view_approval_requests(self):
         self.ensure_one()

@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from ..tools import clock, engine, history, sla, transaction
+from ..tools import clock, engine, history, sla, transaction, ui
 from ..tools.nodes import OVERRIDE
 from .order_tracking_event import GENESIS_HASH
 
@@ -358,11 +358,7 @@ class SaleOrder(models.Model):
         else:
             message = self.env._("The status history is intact.")
             kind = "success"
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {"message": message, "type": kind, "sticky": bool(bad)},
-        }
+        return ui.notification(message, kind, sticky=bool(bad))
 
     def action_view_tracking_events(self):
         self.ensure_one()

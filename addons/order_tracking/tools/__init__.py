@@ -5,3 +5,4 @@ from . import history
 from . import transaction
 from . import links
 from . import upgrade
+from . import ui
