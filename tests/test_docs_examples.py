@@ -143,6 +143,23 @@ class TestDocsExamples(HttpCase, OrderTrackingCase):
         self.assertEqual(alert.state, "resolved")
         self.assertTrue(alert.acknowledged_at)
 
+    def test_order_promise_examples(self):
+        if "promise_ship_date" not in self.env["sale.order"]._fields:
+            self.skipTest("order_promise is not installed")
+        self.set_stock(self.product, 10)
+        order = self.create_order([(self.product, 2)])
+        self.env.flush_all()
+        namespace = self.run_blocks(
+            "order_promise", {"order_id": order.id, "promise_product_id": self.product.id}
+        )
+        [line] = namespace["promise"]["lines"]
+        self.assertEqual((line["qty"], line["source"], line["split"]), (3.0, "stock", []))
+        quote = self.env["sale.order"].browse(namespace["quote_id"])
+        today = fields.Date.context_today(quote)
+        self.assertEqual(line["ship_date"], fields.Date.to_string(quote.promise_ship_date))
+        self.assertGreaterEqual(quote.promise_ship_date, today)
+        self.assertEqual(quote.commitment_date.date(), quote.promise_delivery_date)
+
     def test_order_kpi_examples(self):
         if "order.kpi.report" not in self.env:
             self.skipTest("order_kpi is not installed")

@@ -118,15 +118,17 @@ class OrderTrackingCase(TransactionCase):
         return order
 
     @classmethod
-    def receive(cls, product, quantity):
-        """A real receipt from a vendor, validated."""
+    def planned_receipt(cls, product, quantity, scheduled=None):
+        """A receipt from a vendor, confirmed (planned on ``scheduled``, a
+        naive UTC datetime, when given)."""
         picking_type = cls.warehouse.in_type_id
         vendor = cls.env["res.partner"].create({"name": "Vendor 供应商"})
+        supplier = cls.env.ref("stock.stock_location_suppliers")
         picking = cls.env["stock.picking"].create(
             {
                 "picking_type_id": picking_type.id,
                 "partner_id": vendor.id,
-                "location_id": cls.env.ref("stock.stock_location_suppliers").id,
+                "location_id": supplier.id,
                 "location_dest_id": picking_type.default_location_dest_id.id,
                 "move_ids": [
                     Command.create(
@@ -135,7 +137,7 @@ class OrderTrackingCase(TransactionCase):
                             "product_id": product.id,
                             "product_uom_qty": quantity,
                             "product_uom": product.uom_id.id,
-                            "location_id": cls.env.ref("stock.stock_location_suppliers").id,
+                            "location_id": supplier.id,
                             "location_dest_id": picking_type.default_location_dest_id.id,
                         }
                     )
@@ -143,6 +145,15 @@ class OrderTrackingCase(TransactionCase):
             }
         )
         picking.action_confirm()
+        if scheduled:
+            picking.scheduled_date = scheduled
+            picking.move_ids.date = scheduled
+        return picking
+
+    @classmethod
+    def receive(cls, product, quantity):
+        """A real receipt from a vendor, validated."""
+        picking = cls.planned_receipt(product, quantity)
         cls.validate(picking)
         return picking
 

@@ -1,0 +1,17 @@
+{
+    "name": "Order Promise",
+    "summary": "Promise a delivery date you can keep: available-to-promise with look-ahead "
+    "over every warehouse's supply and demand, split and capable-to-promise dates, on the "
+    "warehouse's working days, the delivery time measured from the order history",
+    "version": "18.0.1.0.0",
+    "category": "Sales/Sales",
+    "website": "https://github.com/order-tracking/order-tracking",
+    "author": "Order Tracking Team",
+    "license": "LGPL-3",
+    "depends": ["order_tracking"],
+    "data": [
+        "views/sale_order_views.xml",
+    ],
+    "installable": True,
+    "application": False,
+}

@@ -1,0 +1,243 @@
+from datetime import datetime, time, timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from odoo.addons.order_tracking.tools import history
+
+
+class SaleOrder(models.Model):
+    """The order's promise (SPEC PRM-1, PRM-2): when each line can ship from
+    its warehouse — available-to-promise with look-ahead, so what is already
+    promised to other orders is not promised again; a split when part of it
+    can go earlier; bought or made at its lead times when the warehouse will
+    not have it — the ship date per the shipping policy, the delivery date
+    after the delivery time the company's history measured, and why."""
+
+    _inherit = "sale.order"
+
+    promise_ship_date = fields.Date(
+        string="Can Ship On",
+        compute="_compute_promise",
+        help="The earliest day the order can ship from its warehouse without taking goods "
+        "promised to other orders: all of it, or its first shipment when the order ships as "
+        "soon as possible.",
+    )
+    promise_delivery_date = fields.Date(
+        string="Can Deliver On",
+        compute="_compute_promise",
+        help="When everything can be at the customer: the last line's ship day plus the "
+        "delivery time 80 % of the company's past deliveries took.",
+    )
+    promise_confidence = fields.Float(
+        compute="_compute_promise",
+        help="How often the company's orders of the last year shipped by their first "
+        "promise (0 until enough orders were measured).",
+    )
+    promise_at_risk = fields.Boolean(
+        string="Promise at Risk",
+        compute="_compute_promise",
+        help="Confirmed, and the date promised to the customer is before the day it can now "
+        "be delivered.",
+    )
+    promise_why = fields.Text(string="Why This Date", compute="_compute_promise")
+
+    @api.depends_context("tz")
+    @api.depends(
+        "state",
+        "warehouse_id",
+        "picking_policy",
+        "commitment_date",
+        "order_line.product_id",
+        "order_line.product_uom_qty",
+        "order_line.qty_delivered",
+    )
+    def _compute_promise(self):
+        promises = self._promise_compute()
+        for order in self:
+            promise = promises.get(order.id) or {}
+            order.promise_ship_date = promise.get("ship_date") or False
+            order.promise_delivery_date = promise.get("delivery_date") or False
+            order.promise_confidence = promise.get("confidence") or 0.0
+            order.promise_why = "\n".join(promise.get("why") or [])
+            committed = order.commitment_date and order.commitment_date.date()
+            order.promise_at_risk = bool(
+                order.state == "sale"
+                and committed
+                and promise.get("delivery_date")
+                and promise["delivery_date"] > committed
+            )
+
+    # ------------------------------------------------------------------
+    # Public API
+    # ------------------------------------------------------------------
+
+    def get_delivery_promise(self):
+        """The promise of each order, as docs/api.md shows it."""
+        self.check_access("read")
+        promises = self._promise_compute()
+        day = fields.Date.to_string
+        result = []
+        for order in self:
+            promise = promises[order.id]
+            result.append(
+                {
+                    "order_id": order.id,
+                    "ship_date": day(promise["ship_date"]) if promise["ship_date"] else False,
+                    "delivery_date": (
+                        day(promise["delivery_date"]) if promise["delivery_date"] else False
+                    ),
+                    "confidence": promise["confidence"],
+                    "why": "\n".join(promise["why"]),
+                    "lines": [
+                        {
+                            **line,
+                            "ship_date": day(line["ship_date"]) if line["ship_date"] else False,
+                            "split": [
+                                {"qty": piece["qty"], "date": day(piece["date"])}
+                                for piece in line["split"]
+                            ],
+                        }
+                        for line in promise["lines"]
+                    ],
+                }
+            )
+        return result
+
+    def action_apply_promise(self):
+        """Make the promise the order's commitment date, in the promise
+        ledger (a re-promise, with its reason, once the order is confirmed)."""
+        self.check_access("write")
+        promises = self._promise_compute()
+        for order in self:
+            promise = promises[order.id]
+            if not promise["delivery_date"]:
+                raise UserError(
+                    self.env._(
+                        "No delivery date can be promised for %(order)s yet: %(why)s",
+                        order=order.name,
+                        why="; ".join(promise["why"]),
+                    )
+                )
+            reason = self.env._(
+                "Promised from the warehouse's supply and demand: ships %(ship)s, "
+                "delivered %(delivery)s.",
+                ship=promise["ship_date"],
+                delivery=promise["delivery_date"],
+            )
+            with history.promising(reason):
+                # noon UTC: the same calendar day in every time zone from -11 to +11
+                order.commitment_date = datetime.combine(promise["delivery_date"], time(12))
+        return True
+
+    # ------------------------------------------------------------------
+    # The engine
+    # ------------------------------------------------------------------
+
+    def _promise_compute(self):
+        """``{order id: promise}`` of these orders, warehouse by warehouse:
+        each warehouse's timelines are read once for all their products, and
+        each line takes its part from them, so the next line (and the next
+        order) sees it taken."""
+        today = fields.Date.context_today(self)
+        result = {}
+        for warehouse in self.warehouse_id:
+            orders = self.filtered(lambda order, w=warehouse: order.warehouse_id == w)
+            result.update(orders._promise_compute_in(warehouse, today))
+        for order in self.filtered(lambda order: not order.warehouse_id):
+            result[order.id] = order._promise_empty(self.env._("The order has no warehouse."))
+        return result
+
+    def _promise_empty(self, why):
+        return {
+            "ship_date": False,
+            "delivery_date": False,
+            "confidence": 0.0,
+            "why": [why],
+            "lines": [],
+        }
+
+    def _promise_compute_in(self, warehouse, today):
+        lines = self.order_line.filtered(lambda line: line._promise_is_promised())
+        needs = {line.id: line._promise_requirements() for line in lines}
+        products = self.env["product.product"].union(
+            *(product for need in needs.values() for product, _qty in need)
+        )
+        own_moves = self.filtered(lambda order: order.state == "sale").order_line.move_ids
+        timelines = warehouse._promise_timelines(products, own_moves.ids)
+        movements = {pid: list(timeline[1]) for pid, timeline in timelines.items()}
+        working = {}
+
+        def working_day(day):
+            if day not in working:
+                working[day] = warehouse._promise_working_day(day)
+            return working[day]
+
+        company_measures = {}
+        result = {}
+        for order in self:
+            company = order.company_id
+            if company not in company_measures:
+                company_measures[company] = (
+                    company._promise_transit_days(),
+                    company._promise_on_time_share(),
+                )
+            (transit, transit_samples), (share, share_samples) = company_measures[company]
+            line_promises = []
+            for line in order.order_line.filtered(lambda line: line.id in needs):
+                line_promises.append(
+                    line._promise_line(needs[line.id], timelines, movements, warehouse, today)
+                )
+            for promise in line_promises:
+                if promise["ship_date"]:
+                    promise["ship_date"] = working_day(promise["ship_date"])
+                for piece in promise["split"]:
+                    piece["date"] = working_day(piece["date"])
+            result[order.id] = order._promise_order(
+                line_promises, today, working_day, transit, transit_samples, share, share_samples
+            )
+        return result
+
+    def _promise_order(
+        self, lines, today, working_day, transit, transit_samples, share, share_samples
+    ):
+        """The order's promise from its lines' (PRM-2)."""
+        self.ensure_one()
+        why = [line["why"] for line in lines if line.get("why")]
+        dates = [line["ship_date"] for line in lines]
+        if not lines:
+            ship = last = working_day(today)
+        elif all(dates):
+            last = max(dates)
+            ship = min(dates) if self.picking_policy == "direct" else last
+        else:
+            ship = last = False
+        delivery = last and last + timedelta(days=transit)
+        if transit_samples < 5:
+            why.append(
+                self.env._(
+                    "Delivery time not measured yet (%(count)s deliveries): none added.",
+                    count=transit_samples,
+                )
+            )
+        elif transit:
+            why.append(
+                self.env._(
+                    "%(days)s days to deliver after shipping (80 %% of %(count)s past deliveries).",
+                    days=transit,
+                    count=transit_samples,
+                )
+            )
+        if share is None:
+            why.append(
+                self.env._(
+                    "Confidence not measured yet (%(count)s orders shipped).", count=share_samples
+                )
+            )
+        return {
+            "ship_date": ship,
+            "delivery_date": delivery,
+            "confidence": round(share, 4) if share is not None else 0.0,
+            "why": why,
+            "lines": lines,
+        }

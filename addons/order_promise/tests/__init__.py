@@ -1,0 +1,3 @@
+from . import test_atp
+from . import test_promise
+from . import test_translations
