@@ -250,8 +250,9 @@ class SaleOrder(models.Model):
 
     def _tracking_invoice_pending_payments(self, invoice):
         """The payments matched to ``invoice`` that have no journal entry yet
-        (Odoo 18's default bank journal): paid for the customer, still open
-        in the receivable until the bank statement books them."""
+        (a bank journal without an outstanding account): paid for the
+        customer, still open in the receivable until the bank statement books
+        them."""
         return invoice.matched_payment_ids.filtered(
             lambda p: not p.move_id and p.state in PENDING_PAYMENT_STATES
         )
