@@ -47,4 +47,24 @@ print(f"cockpit: {shown}")
 if not kpis.get("orders"):
     problems.append("the cockpit counts no order")
 
+# order_promise, when installed: a quotation promised later than Odoo's own date, and why
+if "promise_ship_date" in Order._fields:
+    quotes = Order.search([("state", "in", ("draft", "sent"))])
+    later = quotes.filtered(
+        lambda q: (
+            q.promise_ship_date
+            and q.expected_date
+            and q.promise_ship_date > q.expected_date.date()
+            and q.promise_why
+        )
+    )
+    print(f"quotations promised later than Odoo's date: {len(later)}")
+    for quote in later[:1]:
+        print(
+            f"  {quote.name}: Odoo {quote.expected_date.date()}, promise {quote.promise_ship_date}"
+        )
+        print("  why: " + quote.promise_why.replace("\n", " | "))
+    if not later:
+        problems.append("no quotation promised later than Odoo's own date")
+
 print("DEMO-CHECK " + ("FAILED: " + "; ".join(problems) if problems else "ok"))

@@ -12,6 +12,7 @@
     "data": [
         "views/sale_order_views.xml",
     ],
+    "post_init_hook": "post_init_hook",
     "installable": True,
     "application": False,
 }

@@ -6,6 +6,11 @@ from odoo import models
 from ..tools import atp
 
 
+def _qty(quantity):
+    """A quantity as people write it (10, 2.5)."""
+    return f"{quantity:g}"
+
+
 class SaleOrderLine(models.Model):
     """A line's part of the promise: what it needs from the warehouse, and
     how long what the warehouse will not have takes to buy or make."""
@@ -20,17 +25,38 @@ class SaleOrderLine(models.Model):
         outcomes = []  # (day or None, source, why, pieces)
         for product, quantity in needs:
             on_hand, _planned, kinds = timelines[product.id]
+            free = atp.free_today(on_hand, movements[product.id], today)
             taken = atp.promise(on_hand, movements[product.id], quantity, today)
             for piece, day in taken["pieces"]:
                 movements[product.id].append((day, -piece))
             pieces = [{"qty": piece, "date": day} for piece, day in taken["pieces"]]
             day = pieces[-1]["date"] if pieces else today
             source = kinds.get(day, "stock") if day > today else "stock"
-            why = ""
+            reasons = []
+            if free < quantity <= on_hand:
+                reasons.append(
+                    self.env._(
+                        "%(taken)s of the %(on_hand)s on hand are promised to other orders",
+                        taken=_qty(on_hand - free),
+                        on_hand=_qty(on_hand),
+                    )
+                )
+            if source in ("receipt", "production") and pieces:
+                reasons.append(self._promise_supply_reason(source, pieces[-1]))
             if taken["short"] > 1e-6:
-                day, source, why = self._promise_capable(product, taken["short"], warehouse, today)
+                day, source, capable = self._promise_capable(
+                    product, taken["short"], warehouse, today
+                )
+                reasons.append(capable)
                 if day:
                     pieces.append({"qty": taken["short"], "date": day})
+            why = ""
+            if reasons:
+                why = self.env._(
+                    "%(product)s: %(reasons)s.",
+                    product=product.display_name,
+                    reasons="; ".join(reasons),
+                )
             outcomes.append((day, source, why, pieces))
         missing = [outcome for outcome in outcomes if outcome[0] is None]
         if missing:
@@ -49,6 +75,19 @@ class SaleOrderLine(models.Model):
             "split": outcomes[0][3] if len(outcomes) == 1 and len(outcomes[0][3]) > 1 else [],
             "why": why,
         }
+
+    def _promise_supply_reason(self, source, piece):
+        if source == "production":
+            return self.env._(
+                "%(qty)s come from the manufacturing planned to finish on %(date)s",
+                qty=_qty(piece["qty"]),
+                date=piece["date"],
+            )
+        return self.env._(
+            "%(qty)s come with the receipt planned on %(date)s",
+            qty=_qty(piece["qty"]),
+            date=piece["date"],
+        )
 
     def _promise_is_promised(self):
         """Lines with goods to ship (not services, notes or sections)."""
@@ -129,7 +168,7 @@ class SaleOrderLine(models.Model):
                     "buy_lead",
                     self.env._(
                         "%(qty)s to buy from %(vendor)s: %(days)s days' lead time",
-                        qty=quantity,
+                        qty=_qty(quantity),
                         vendor=seller.partner_id.display_name,
                         days=days,
                     ),
@@ -144,10 +183,9 @@ class SaleOrderLine(models.Model):
                 None,
                 "none",
                 self.env._(
-                    "%(qty)s of %(product)s: no stock, no supply planned, and no vendor or bill of "
+                    "%(qty)s more: no stock, no supply planned, and no vendor or bill of "
                     "materials to get more",
-                    qty=quantity,
-                    product=product.display_name,
+                    qty=_qty(quantity),
                 ),
             )
         return min(options, key=lambda option: option[0])
@@ -181,7 +219,7 @@ class SaleOrderLine(models.Model):
             "make_lead",
             self.env._(
                 "%(qty)s to make: components by %(ready)s, then %(days)s working days",
-                qty=quantity,
+                qty=_qty(quantity),
                 ready=ready,
                 days=lead,
             ),

@@ -80,6 +80,12 @@ class TestPromise(PromiseCase):
             line["split"], [{"qty": 2.0, "date": "2037-03-02"}, {"qty": 3.0, "date": "2037-03-11"}]
         )
         self.assertEqual(quote.promise_ship_date, day(9))
+        self.assertEqual(
+            line["why"],
+            "Promise Bolt 螺栓: 8 of the 10 on hand are promised to other orders; "
+            "3 come with the receipt planned on 2037-03-11.",
+        )
+        self.assertIn(line["why"], quote.promise_why)
 
     def test_from_stock_today(self):
         self.set_stock(self.bolt, 10)

@@ -54,6 +54,11 @@ def earliest(points, qty, rounding=1e-6):
     return None
 
 
+def free_today(on_hand, movements, today):
+    """What can be promised today without taking any later demand."""
+    return max(suffix_minima(balances(on_hand, movements, today))[0][1], 0.0)
+
+
 def promise(on_hand, movements, qty, today, rounding=1e-6):
     """What the timeline can promise of ``qty``: ``{"pieces", "short"}``.
 
