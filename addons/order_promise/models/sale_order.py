@@ -134,16 +134,16 @@ class SaleOrder(models.Model):
     # The engine
     # ------------------------------------------------------------------
 
-    def _promise_compute(self):
+    def _promise_compute(self, lines=None):
         """``{order id: promise}`` of these orders, warehouse by warehouse:
         each warehouse's timelines are read once for all their products, and
         each line takes its part from them, so the next line (and the next
-        order) sees it taken."""
+        order) sees it taken. ``lines``: only these lines of the orders."""
         today = fields.Date.context_today(self)
         result = {}
         for warehouse in self.warehouse_id:
             orders = self.filtered(lambda order, w=warehouse: order.warehouse_id == w)
-            result.update(orders._promise_compute_in(warehouse, today))
+            result.update(orders._promise_compute_in(warehouse, today, lines))
         for order in self.filtered(lambda order: not order.warehouse_id):
             result[order.id] = order._promise_empty(self.env._("The order has no warehouse."))
         return result
@@ -157,9 +157,20 @@ class SaleOrder(models.Model):
             "lines": [],
         }
 
-    def _promise_compute_in(self, warehouse, today):
-        lines = self.order_line.filtered(lambda line: line._promise_is_promised())
-        needs = {line.id: line._promise_requirements() for line in lines}
+    def _promise_lines(self, lines=None):
+        """The order's lines to promise, in order (only those of ``lines``
+        when given)."""
+        self.ensure_one()
+        candidates = (
+            self.order_line if lines is None else lines.filtered(lambda line: line.order_id == self)
+        )
+        return candidates.filtered(lambda line: line._promise_is_promised())
+
+    def _promise_compute_in(self, warehouse, today, lines=None):
+        lines_of = {order.id: order._promise_lines(lines) for order in self}
+        needs = {
+            line.id: line._promise_requirements() for lines in lines_of.values() for line in lines
+        }
         products = self.env["product.product"].union(
             *(product for need in needs.values() for product, _qty in need)
         )
@@ -184,7 +195,7 @@ class SaleOrder(models.Model):
                 )
             (transit, transit_samples), (share, share_samples) = company_measures[company]
             line_promises = []
-            for line in order.order_line.filtered(lambda line: line.id in needs):
+            for line in lines_of[order.id]:
                 line_promises.append(
                     line._promise_line(needs[line.id], timelines, movements, warehouse, today)
                 )

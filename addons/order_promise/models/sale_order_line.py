@@ -1,7 +1,7 @@
 import math
 from datetime import timedelta
 
-from odoo import models
+from odoo import api, fields, models
 
 from ..tools import atp
 
@@ -11,11 +11,56 @@ def _qty(quantity):
     return f"{quantity:g}"
 
 
+SOURCES = [
+    ("stock", "Stock"),
+    ("receipt", "Receipt"),
+    ("production", "Production"),
+    ("buy_lead", "To Buy"),
+    ("make_lead", "To Make"),
+    ("none", "No Way Yet"),
+]
+
+
 class SaleOrderLine(models.Model):
     """A line's part of the promise: what it needs from the warehouse, and
     how long what the warehouse will not have takes to buy or make."""
 
     _inherit = "sale.order.line"
+
+    promise_ship_date = fields.Date(
+        string="Can Ship On",
+        compute="_compute_promise_line",
+        help="The earliest day all of the line can ship without taking goods promised to "
+        "other orders.",
+    )
+    promise_source = fields.Selection(
+        SOURCES,
+        string="Comes From",
+        compute="_compute_promise_line",
+        help="What makes the date: stock on hand, a planned receipt or production, or what "
+        "is still to buy or make at its lead time.",
+    )
+
+    @api.depends_context("tz")
+    @api.depends(
+        "order_id.state",
+        "order_id.warehouse_id",
+        "product_id",
+        "product_uom_qty",
+        "qty_delivered",
+    )
+    def _compute_promise_line(self):
+        # these lines as they are now, each after the ones before it among
+        # them (all of an order's lines when it is read; the line being edited
+        # alone in a form, as Odoo's own forecast on the line does)
+        promises = self.order_id._promise_compute(lines=self)
+        by_line = {
+            line["line_id"]: line for promise in promises.values() for line in promise["lines"]
+        }
+        for line in self:
+            promise = by_line.get(line.id) or {}
+            line.promise_ship_date = promise.get("ship_date") or False
+            line.promise_source = promise.get("source") or False
 
     def _promise_line(self, needs, timelines, movements, warehouse, today):
         """The line's promise: each thing it needs taken from its timeline

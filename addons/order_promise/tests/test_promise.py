@@ -4,7 +4,7 @@ from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from odoo.addons.order_tracking.tests.common import OrderTrackingCase
 
@@ -106,11 +106,37 @@ class TestPromise(PromiseCase):
             second["split"],
             [{"qty": 4.0, "date": "2037-03-02"}, {"qty": 2.0, "date": "2037-03-05"}],
         )
+        self.assertEqual(quote.order_line.mapped("promise_ship_date"), [day(0), day(3)])
+        self.assertEqual(quote.order_line.mapped("promise_source"), ["stock", "receipt"])
         # shipped as soon as possible: the first shipment; delivered when all is there
         self.assertEqual(quote.picking_policy, "direct")
         self.assertEqual(quote.promise_ship_date, day(0))
         quote.picking_policy = "one"
         self.assertEqual(quote.promise_ship_date, day(3))
+
+    def test_while_quoting_in_the_form(self):
+        self.set_stock(self.bolt, 3)
+        self.receipt(self.bolt, 10, day(2))
+        with Form(self.env["sale.order"]) as form:
+            form.partner_id = self.customer
+            with form.order_line.new() as line:
+                line.product_id = self.bolt
+                line.product_uom_qty = 5
+                self.assertEqual(line.promise_ship_date, day(2))
+            self.assertEqual(form.promise_ship_date, day(2))
+            with form.order_line.edit(0) as line:
+                line.product_uom_qty = 2
+                self.assertEqual(line.promise_ship_date, day(0))
+            self.assertEqual(form.promise_ship_date, day(0))
+            with form.order_line.new() as line:
+                line.product_id = self.bolt
+                line.product_uom_qty = 2
+        # read back, each line after the ones before it: the second waits for the receipt
+        quote = form.record
+        self.assertEqual(quote.order_line.mapped("promise_ship_date"), [day(0), day(2)])
+        self.assertEqual(quote.promise_ship_date, day(0))
+        quote.picking_policy = "one"
+        self.assertEqual(quote.promise_ship_date, day(2))
 
     def test_a_confirmed_order_is_promised_without_its_own_delivery(self):
         self.set_stock(self.bolt, 5)
