@@ -4,12 +4,13 @@ from collections import defaultdict
 from dateutil.relativedelta import relativedelta
 
 from odoo import fields, models
-from odoo.modules import module as odoo_module
 from odoo.osv import expression
 from odoo.tools import SQL
 from odoo.tools.safe_eval import datetime as safe_datetime
 from odoo.tools.safe_eval import safe_eval
 from odoo.tools.safe_eval import time as safe_time
+
+from odoo.addons.order_tracking.tools import transaction
 
 from ..tools import clock
 from ..tools.definitions import LOCK_NAMESPACE, OPEN_STATES
@@ -56,14 +57,7 @@ class OrderAlertRule(models.Model):
     def _scan_commit(self):
         """Commit between batches of the scheduled action, never in tests or
         in a user's request: a crash then keeps what was already raised."""
-        if (
-            self.env.context.get("cron_id")
-            and not self.env.registry.in_test_mode()
-            and not odoo_module.current_test
-        ):
-            self.env.cr.commit()  # pylint: disable=invalid-commit
-            return True
-        return False
+        return transaction.commit_between_batches(self.env)
 
     def _scan_resolve(self, now):
         """Close the open alerts of this rule whose condition cleared."""

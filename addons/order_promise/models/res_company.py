@@ -19,6 +19,50 @@ class ResCompany(models.Model):
 
     _inherit = "res.company"
 
+    # measured by the nightly pass (and at installation), read by every promise
+    promise_transit_days = fields.Integer(
+        string="Measured Delivery Days",
+        readonly=True,
+        help="80 % of the company's deliveries of the last year arrived within this many "
+        "days after shipping (0 until enough were measured).",
+    )
+    promise_transit_samples = fields.Integer(string="Deliveries Measured", readonly=True)
+    promise_on_time_share = fields.Float(
+        string="Shipped by First Promise",
+        readonly=True,
+        help="The share of the company's orders of the last year shipped by the date first "
+        "promised to the customer.",
+    )
+    promise_on_time_samples = fields.Integer(string="Orders Measured", readonly=True)
+
+    def _promise_refresh_measures(self):
+        """Measure again what the promises learn from the history (the
+        nightly pass): one query per measure and company."""
+        for company in self:
+            transit, transit_samples = company._promise_transit_days()
+            share, share_samples = company._promise_on_time_share()
+            company.write(
+                {
+                    "promise_transit_days": transit,
+                    "promise_transit_samples": transit_samples,
+                    "promise_on_time_share": share if share is not None else -1.0,
+                    "promise_on_time_samples": share_samples,
+                }
+            )
+
+    def _promise_measures(self):
+        """``((transit days, samples), (share or None, samples))`` as last
+        measured."""
+        self.ensure_one()
+        share = self.promise_on_time_share
+        return (
+            (self.promise_transit_days, self.promise_transit_samples),
+            (
+                share if share >= 0 and self.promise_on_time_samples >= MIN_SAMPLES else None,
+                self.promise_on_time_samples,
+            ),
+        )
+
     def _promise_transit_days(self):
         """``(days, samples)``: the days within which 80 % of the company's
         deliveries of the last year arrived after shipping (the status

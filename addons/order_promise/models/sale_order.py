@@ -34,12 +34,6 @@ class SaleOrder(models.Model):
         help="How often the company's orders of the last year shipped by their first "
         "promise (0 until enough orders were measured).",
     )
-    promise_at_risk = fields.Boolean(
-        string="Promise at Risk",
-        compute="_compute_promise",
-        help="Confirmed, and the date promised to the customer is before the day it can now "
-        "be delivered.",
-    )
     promise_why = fields.Text(string="Why This Date", compute="_compute_promise")
 
     @api.depends_context("tz")
@@ -47,7 +41,6 @@ class SaleOrder(models.Model):
         "state",
         "warehouse_id",
         "picking_policy",
-        "commitment_date",
         "order_line.product_id",
         "order_line.product_uom_qty",
         "order_line.qty_delivered",
@@ -60,13 +53,6 @@ class SaleOrder(models.Model):
             order.promise_delivery_date = promise.get("delivery_date") or False
             order.promise_confidence = promise.get("confidence") or 0.0
             order.promise_why = "\n".join(promise.get("why") or [])
-            committed = order.commitment_date and order.commitment_date.date()
-            order.promise_at_risk = bool(
-                order.state == "sale"
-                and committed
-                and promise.get("delivery_date")
-                and promise["delivery_date"] > committed
-            )
 
     # ------------------------------------------------------------------
     # Public API
@@ -91,7 +77,7 @@ class SaleOrder(models.Model):
                     "why": "\n".join(promise["why"]),
                     "lines": [
                         {
-                            **line,
+                            **{key: value for key, value in line.items() if key[0] != "_"},
                             "ship_date": day(line["ship_date"]) if line["ship_date"] else False,
                             "split": [
                                 {"qty": piece["qty"], "date": day(piece["date"])}
@@ -184,36 +170,55 @@ class SaleOrder(models.Model):
                 working[day] = warehouse._promise_working_day(day)
             return working[day]
 
+        line_promises = {}
+        for order in self:
+            line_promises[order.id] = [
+                line._promise_line(needs[line.id], timelines, movements, warehouse, today)
+                for line in lines_of[order.id]
+            ]
+            for promise in line_promises[order.id]:
+                if promise["ship_date"]:
+                    promise["ship_date"] = working_day(promise["ship_date"])
+                for piece in promise["split"]:
+                    piece["date"] = working_day(piece["date"])
+        vendor_rates = self._promise_vendor_rates(
+            {
+                vendor
+                for lines in line_promises.values()
+                for line in lines
+                for vendor in line["_vendors"]
+            }
+        )
         company_measures = {}
         result = {}
         for order in self:
             company = order.company_id
             if company not in company_measures:
-                company_measures[company] = (
-                    company._promise_transit_days(),
-                    company._promise_on_time_share(),
-                )
-            (transit, transit_samples), (share, share_samples) = company_measures[company]
-            line_promises = []
-            for line in lines_of[order.id]:
-                line_promises.append(
-                    line._promise_line(needs[line.id], timelines, movements, warehouse, today)
-                )
-            for promise in line_promises:
-                if promise["ship_date"]:
-                    promise["ship_date"] = working_day(promise["ship_date"])
-                for piece in promise["split"]:
-                    piece["date"] = working_day(piece["date"])
+                company_measures[company] = company._promise_measures()
             result[order.id] = order._promise_order(
-                line_promises, today, working_day, transit, transit_samples, share, share_samples
+                line_promises[order.id], today, working_day, company_measures[company], vendor_rates
             )
         return result
 
-    def _promise_order(
-        self, lines, today, working_day, transit, transit_samples, share, share_samples
-    ):
-        """The order's promise from its lines' (PRM-2)."""
+    def _promise_vendor_rates(self, vendor_ids):
+        """``{vendor id: share}`` of the goods each vendor delivered by the
+        date planned over the last year (Odoo's own on-time rate of the
+        vendor, purchase installed), for the vendors measured."""
+        partners = self.env["res.partner"].sudo().browse(sorted(vendor_ids))
+        if not partners or "on_time_rate" not in partners._fields:
+            return {}
+        return {
+            partner.id: partner.on_time_rate / 100.0
+            for partner in partners
+            if partner.on_time_rate >= 0
+        }
+
+    def _promise_order(self, lines, today, working_day, measures, vendor_rates):
+        """The order's promise from its lines' (PRM-2): ``measures`` the
+        company's (``res.company._promise_measures``), ``vendor_rates`` the
+        on-time share of the vendors its dates wait for."""
         self.ensure_one()
+        (transit, transit_samples), (share, share_samples) = measures
         why = [line["why"] for line in lines if line.get("why")]
         dates = [line["ship_date"] for line in lines]
         if not lines:
@@ -245,10 +250,25 @@ class SaleOrder(models.Model):
                     "Confidence not measured yet (%(count)s orders shipped).", count=share_samples
                 )
             )
+        confidence = share
+        for vendor_id in sorted({vendor for line in lines for vendor in line["_vendors"]}):
+            if vendor_id not in vendor_rates:
+                continue
+            rate = vendor_rates[vendor_id]
+            confidence = rate if confidence is None else confidence * rate
+            if rate < 1:
+                why.append(
+                    self.env._(
+                        "%(vendor)s delivered %(rate)s %% of its goods on time in the last year: "
+                        "the date waits for it.",
+                        vendor=self.env["res.partner"].browse(vendor_id).display_name,
+                        rate=round(rate * 100),
+                    )
+                )
         return {
             "ship_date": ship,
             "delivery_date": delivery,
-            "confidence": round(share, 4) if share is not None else 0.0,
+            "confidence": round(confidence, 4) if confidence is not None else 0.0,
             "why": why,
             "lines": lines,
         }

@@ -68,8 +68,9 @@ class SaleOrderLine(models.Model):
         rest bought or made; the line ships when the last of them can."""
         self.ensure_one()
         outcomes = []  # (day or None, source, why, pieces)
+        vendors = set()  # the vendors whose deliveries make the date
         for product, quantity in needs:
-            on_hand, _planned, kinds = timelines[product.id]
+            on_hand, _planned, kinds, receipt_vendors = timelines[product.id]
             free = atp.free_today(on_hand, movements[product.id], today)
             taken = atp.promise(on_hand, movements[product.id], quantity, today)
             for piece, day in taken["pieces"]:
@@ -88,6 +89,8 @@ class SaleOrderLine(models.Model):
                 )
             if source in ("receipt", "production") and pieces:
                 reasons.append(self._promise_supply_reason(source, pieces[-1]))
+                if receipt_vendors.get(day):
+                    vendors.add(receipt_vendors[day])
             if taken["short"] > 1e-6:
                 day, source, capable = self._promise_capable(
                     product, taken["short"], warehouse, today
@@ -95,6 +98,8 @@ class SaleOrderLine(models.Model):
                 reasons.append(capable)
                 if day:
                     pieces.append({"qty": taken["short"], "date": day})
+                if source == "buy_lead":
+                    vendors.add(self._promise_seller(product, taken["short"], today).partner_id.id)
             why = ""
             if reasons:
                 why = self.env._(
@@ -119,6 +124,8 @@ class SaleOrderLine(models.Model):
             # a kit ships in sets: no split
             "split": outcomes[0][3] if len(outcomes) == 1 and len(outcomes[0][3]) > 1 else [],
             "why": why,
+            # not part of the API: what the confidence learns from
+            "_vendors": sorted(vendors),
         }
 
     def _promise_supply_reason(self, source, piece):
@@ -201,10 +208,7 @@ class SaleOrderLine(models.Model):
         )
         options = []
         if "buy" in actions and product.seller_ids:
-            seller = (
-                product._select_seller(quantity=quantity, date=today, uom_id=product.uom_id)
-                or product.seller_ids[:1]
-            )
+            seller = self._promise_seller(product, quantity, today)
             days = seller.delay + self._promise_purchase_lead()
             day = warehouse._promise_working_day(today + timedelta(days=days))
             options.append(
@@ -235,6 +239,13 @@ class SaleOrderLine(models.Model):
             )
         return min(options, key=lambda option: option[0])
 
+    def _promise_seller(self, product, quantity, today):
+        """The vendor line ``quantity`` of ``product`` would be bought from."""
+        return (
+            product._select_seller(quantity=quantity, date=today, uom_id=product.uom_id)
+            or product.seller_ids[:1]
+        )
+
     def _promise_made(self, product, quantity, warehouse, today):
         bom, components = self._promise_bom_components(product, quantity, "normal")
         if bom is None:
@@ -244,7 +255,7 @@ class SaleOrderLine(models.Model):
         )
         ready = today
         for component, needed in components:
-            on_hand, movements, _kinds = timelines[component.id]
+            on_hand, movements, _kinds, _vendors = timelines[component.id]
             result = atp.promise(on_hand, movements, needed, today)
             if result["short"]:
                 # one level deep: a component short for good is bought at its lead time

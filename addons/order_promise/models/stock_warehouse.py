@@ -22,18 +22,20 @@ class StockWarehouse(models.Model):
         calendar = self.company_id.resource_calendar_id
         return pytz.timezone(calendar.tz or "UTC")
 
-    def _promise_timelines(self, products, exclude_moves=()):
+    def _promise_timelines(self, products, exclude_moves=(), sale_demand=True):
         """``{product id: (on hand, [(day, signed quantity), ...], {day:
-        "receipt" | "production"})}`` of
+        "receipt" | "production"}, {day: vendor id of a receipt})}`` of
         ``products`` in this warehouse, in their stock unit: what is on hand in
         its internal locations, and every move not done nor cancelled that
         crosses its boundary (in: receipts, manufacturing output, transfers
         from elsewhere; out: deliveries, components consumed, transfers
         away), on its scheduled day in the warehouse's time zone. Moves in
         ``exclude_moves`` (the order's own, when it is re-promised) are left
-        out. Two queries for any number of products."""
+        out; without ``sale_demand``, every open delivery of a confirmed
+        order too (the demand the nightly pass gives supply to, in priority).
+        Two queries for any number of products."""
         self.ensure_one()
-        timelines = {product.id: [0.0, [], {}] for product in products}
+        timelines = {product.id: [0.0, [], {}, {}] for product in products}
         if not timelines:
             return {}
         self.env.flush_all()
@@ -52,7 +54,7 @@ class StockWarehouse(models.Model):
             )
         ):
             timelines[product_id][0] = quantity or 0.0
-        for product_id, day, kind, quantity in self.env.execute_query(
+        for product_id, day, kind, quantity, vendor_id in self.env.execute_query(
             SQL(
                 """SELECT m.product_id,
                           (m.date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date,
@@ -60,15 +62,19 @@ class StockWarehouse(models.Model):
                                WHEN src.usage = 'production' THEN 'production'
                                ELSE 'receipt' END,
                           SUM(CASE WHEN dst.parent_path LIKE %(inside)s
-                                   THEN m.product_qty ELSE -m.product_qty END)
+                                   THEN m.product_qty ELSE -m.product_qty END),
+                          MIN(pk.partner_id) FILTER (WHERE src.usage = 'supplier')
                      FROM stock_move m
                      JOIN stock_location src ON src.id = m.location_id
                      JOIN stock_location dst ON dst.id = m.location_dest_id
+                LEFT JOIN stock_picking pk ON pk.id = m.picking_id
                     WHERE m.product_id = ANY(%(products)s)
                       AND m.state NOT IN ('draft', 'cancel', 'done')
                       AND (src.parent_path LIKE %(inside)s) != (dst.parent_path LIKE %(inside)s)
                       AND m.id != ALL(%(excluded)s)
+                      AND (%(sale_demand)s OR m.sale_line_id IS NULL OR dst.usage != 'customer')
                  GROUP BY m.product_id, 2, 3""",
+                sale_demand=sale_demand,
                 tz=self._promise_timezone().zone,
                 products=list(timelines),
                 inside=inside,
@@ -78,6 +84,8 @@ class StockWarehouse(models.Model):
             timelines[product_id][1].append((day, quantity))
             if kind != "demand":
                 timelines[product_id][2][day] = kind
+            if vendor_id:
+                timelines[product_id][3][day] = vendor_id
         return {product_id: tuple(value) for product_id, value in timelines.items()}
 
     def _promise_working_days(self, start, horizon=WORKING_DAY_HORIZON):

@@ -57,3 +57,21 @@ class TestAvailableToPromise(BaseCase):
         movements = atp.consume(movements, 5, day(0))
         second = atp.promise(5, movements, 3, MONDAY)
         self.assertEqual(second, {"pieces": [(3, day(9))], "short": 0.0})
+
+
+class TestAllocate(BaseCase):
+    """Supply given in priority: the first demand takes the earliest goods."""
+
+    def test_in_priority(self):
+        # 5 on hand, 10 coming on day 3, 4 taken by an outside demand on day 5
+        movements = [(day(3), 10.0), (day(5), -4.0)]
+        given = atp.allocate(5.0, movements, [("urgent", 4), ("normal", 4), ("late", 6)], MONDAY)
+        self.assertEqual(given["urgent"], (day(0), 0.0))
+        # 1 left today: the second waits for the receipt
+        self.assertEqual(given["normal"][0], day(3))
+        # 15 - 4 outside - 8 = 3 ever free: the last gets 3 on day 3, 3 short
+        self.assertEqual(given["late"], (day(3), 3.0))
+
+    def test_nothing_left(self):
+        given = atp.allocate(2.0, [], [("first", 2), ("second", 1)], MONDAY)
+        self.assertEqual(given["second"], (None, 1))

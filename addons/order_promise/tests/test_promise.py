@@ -43,6 +43,11 @@ class PromiseCase(OrderTrackingCase):
         )
         return order
 
+    def settle(self):
+        """What the transaction touched is re-allocated as it commits."""
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+
     def quote(self, *lines, **vals):
         return self.create_order(list(lines), **vals)
 
@@ -161,6 +166,46 @@ class TestPromise(PromiseCase):
         self.assertEqual((line["source"], line["ship_date"]), ("buy_lead", "2037-03-12"))
         self.assertIn("Ningbo Fasteners", line["why"])
 
+    def test_a_vendor_that_slips_lowers_the_confidence(self):
+        if "purchase.order" not in self.env:
+            self.skipTest("purchase is not installed")
+        vendor = self.env["res.partner"].create({"name": "Wenzhou Springs 温州弹簧"})
+        self.bolt.write(
+            {
+                "route_ids": [Command.set(self.warehouse.buy_pull_id.route_id.ids)],
+                "seller_ids": [Command.create({"partner_id": vendor.id, "delay": 10})],
+            }
+        )
+        # two purchases of 10 received today: one expected tomorrow, one three days ago
+        for expected in (day(1), day(-3)):
+            purchase = self.env["purchase.order"].create(
+                {
+                    "partner_id": vendor.id,
+                    "order_line": [
+                        Command.create(
+                            {
+                                "product_id": self.bolt.id,
+                                "product_qty": 10,
+                                "date_planned": datetime.combine(expected, time(12)),
+                            }
+                        )
+                    ],
+                }
+            )
+            purchase.button_confirm()
+            self.validate(purchase.picking_ids)
+        self.assertEqual(vendor.on_time_rate, 50.0)
+        # orders shipped by their first promise: 90 %
+        self.env.company.write({"promise_on_time_share": 0.9, "promise_on_time_samples": 10})
+        from_stock = self.quote((self.bolt, 5))
+        self.assertEqual(from_stock.promise_confidence, 0.9)
+        # 20 on hand, 25 asked: 5 to buy from the vendor that slips half the time
+        quote = self.quote((self.bolt, 25))
+        self.assertEqual(self.line_promise(quote)["source"], "buy_lead")
+        self.assertAlmostEqual(quote.promise_confidence, 0.45)
+        self.assertIn("Wenzhou Springs", quote.promise_why)
+        self.assertIn("delivered 50 % of its goods on time", quote.promise_why)
+
     def test_a_kit_ships_when_its_last_component_can(self):
         if "mrp.bom" not in self.env:
             self.skipTest("mrp is not installed")
@@ -253,13 +298,14 @@ class TestPromiseApplied(PromiseCase):
         self.receipt(self.bolt, 5, day(3))
         order = self.create_order([(self.bolt, 3)], commitment_date=datetime(2037, 3, 2, 12))
         order.action_confirm()
+        self.settle()
         self.assertTrue(order.promise_at_risk, "promised Monday, can ship Thursday")
         order.action_apply_promise()
+        self.settle()
         self.assertEqual(order.commitment_date.date(), day(3))
         repromise = order.tracking_promise_ids.filtered(lambda p: p.kind == "repromise")
         self.assertEqual(len(repromise), 1)
         self.assertIn("Promised from the warehouse", repromise.reason)
-        order.invalidate_recordset(["promise_at_risk"])
         self.assertFalse(order.promise_at_risk)
 
     def test_nothing_to_promise_is_refused(self):
@@ -312,6 +358,10 @@ class TestPromiseApplied(PromiseCase):
             self.assertEqual(order.tracking_stage_code, "delivered")
         self.frozen.start()
         quote = self.quote((self.bolt, 2))
+        # measured by the nightly pass
+        self.assertEqual(quote.promise_confidence, 0.0)
+        self.env.company._promise_refresh_measures()
+        quote.invalidate_recordset()
         self.assertEqual(quote.promise_ship_date, day(0))
         self.assertEqual(quote.promise_delivery_date, day(3))
         self.assertEqual(quote.promise_confidence, 0.8)

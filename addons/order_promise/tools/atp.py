@@ -85,3 +85,34 @@ def consume(movements, qty, day):
     """``movements`` with a demand of ``qty`` on ``day`` added: the next line
     of the same order or the next order in priority sees it taken."""
     return [*movements, (day, -qty)]
+
+
+def allocate(on_hand, movements, demands, today, rounding=1e-6):
+    """Supply given to ``demands`` in their order (the first is served
+    first): ``{key: (day or None, short)}``.
+
+    ``demands``: ``[(key, qty)]``, by priority. Each takes all it asks on the
+    earliest day it is free without taking what the demands before it were
+    given (``day``), or what the timeline can ever give it and on which day,
+    ``short`` being the rest (to buy or make); ``day`` is ``None`` when the
+    timeline gives it nothing. One pass over the timeline per demand."""
+    points = balances(on_hand, movements, today)
+    days = [day for day, _balance in points]
+    running = [balance for _day, balance in points]
+    size = len(running)
+    result = {}
+    for key, qty in demands:
+        minima = [0.0] * size
+        lowest = float("inf")
+        for index in range(size - 1, -1, -1):
+            lowest = min(lowest, running[index])
+            minima[index] = lowest
+        wanted = min(qty, max(minima[-1], 0.0))
+        if wanted <= rounding:
+            result[key] = (None, qty)
+            continue
+        start = next(index for index in range(size) if minima[index] >= wanted - rounding)
+        for index in range(start, size):
+            running[index] -= wanted
+        result[key] = (days[start], max(qty - wanted, 0.0))
+    return result

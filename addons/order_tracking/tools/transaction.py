@@ -138,3 +138,15 @@ def install():
     savepoint.__init__ = __init__
     savepoint.rollback = rollback
     savepoint._order_tracking_wrapped = True
+
+
+def commit_between_batches(env):
+    """Commit the work done so far when a scheduled action runs it (a crash
+    then keeps what was done), never in tests or in a user's request.
+    Returns whether it committed."""
+    from odoo.modules import module  # noqa: PLC0415 - the test flag is read at call time
+
+    if env.context.get("cron_id") and not env.registry.in_test_mode() and not module.current_test:
+        env.cr.commit()  # pylint: disable=invalid-commit
+        return True
+    return False

@@ -1,0 +1,67 @@
+from odoo import api, fields, models
+from odoo.exceptions import AccessError
+
+# what a move changes of a warehouse's supply or demand
+WATCHED = {
+    "product_id",
+    "product_uom_qty",
+    "product_uom",
+    "date",
+    "state",
+    "location_id",
+    "location_dest_id",
+    "priority",
+}
+
+
+class StockMove(models.Model):
+    """A move that changes a product's supply or demand gets the promises of
+    that product updated before the transaction commits (SPEC PRM-3); a
+    delivery of a confirmed order keeps the ship day its allocation gave it."""
+
+    _inherit = "stock.move"
+
+    promise_date = fields.Date(
+        string="Can Ship On (Allocated)",
+        readonly=True,
+        copy=False,
+        help="The day this delivery can ship when the warehouse's supply is given to the open "
+        "orders in priority; empty when nothing planned can cover it.",
+    )
+
+    def _promise_check_not_written(self, vals_list):
+        """The allocated day is the allocation's (written in SQL): nobody
+        else sets it."""
+        if any("promise_date" in vals for vals in vals_list):
+            raise AccessError(
+                self.env._(
+                    "The day a delivery can ship is given by the promise allocation; it "
+                    "cannot be written."
+                )
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._promise_check_not_written(vals_list)
+        moves = super().create(vals_list)
+        moves._promise_touch()
+        return moves
+
+    def write(self, vals):
+        self._promise_check_not_written([vals])
+        if WATCHED & set(vals):
+            # the products before the write too (a product changed)
+            self._promise_touch()
+            result = super().write(vals)
+            # a delivery done or cancelled leaves its order's open ones
+            self._promise_touch(with_orders="state" in vals)
+            return result
+        return super().write(vals)
+
+    def _promise_touch(self, with_orders=False):
+        if not self:
+            return
+        self.env["sale.order"]._promise_touch(
+            products=self.product_id.ids,
+            orders=self.sale_line_id.order_id.ids if with_orders else (),
+        )
