@@ -3,13 +3,14 @@
 # they need (once, rebuilt when the add-ons' code changes), installs OCA's tier
 # validation for PERF-5 outside the project when missing, runs PERF-1 (as one
 # transaction, then with a commit after every phase), PERF-2,
-# PERF-3 (order_kpi, bench/kpi.py) and PERF-5, prints their result lines and
+# PERF-3 (order_kpi, bench/kpi.py), PERF-5 and PERF-6 (order_promise,
+# bench/promise.py), prints their result lines and
 # budgets together at the end, and exits non-zero when a budget is missed or a
 # benchmark could not run.
 #   BENCH_SCALE       0 < scale <= 1 shrinks every size (default 1: the issue's sizes)
 #   BENCH_DB_PREFIX   database names <prefix>_plain, _addons, _alerts, _approvals, _oca,
 #                     _kpi_<orders> (default bench)
-#   BENCH_ONLY        comma-separated subset of perf1,perf2,perf3,perf5 (default all)
+#   BENCH_ONLY        comma-separated subset of perf1,perf2,perf3,perf5,perf6 (default all)
 #   BENCH_KPI_ORDERS  orders of the KPI benchmark before scaling (default 200000; 5 lines
 #                     and 5 events each; generated once in <prefix>_kpi_<orders>, then
 #                     reused; 0 skips it)
@@ -23,7 +24,7 @@ cd "$REPO_ROOT"
 
 SCALE="${BENCH_SCALE:-1}"
 PREFIX="${BENCH_DB_PREFIX:-bench}"
-ONLY="${BENCH_ONLY:-perf1,perf2,perf3,perf5}"
+ONLY="${BENCH_ONLY:-perf1,perf2,perf3,perf5,perf6}"
 CACHE="${BENCH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/order-tracking-bench}"
 OCA_DIR="$CACHE/oca-18.0"
 export BENCH_DATA_DIR="$CACHE/data"
@@ -149,6 +150,14 @@ if wanted perf3 && [[ ",$modules," == *",order_kpi,"* ]] && [ -f bench/kpi.py ];
     build "$KPI_DB" "${PREFIX}_plain" "$modules" "$fp_addons"
   fi
 fi
+# PERF-6 on a database of its own: 1,000,000 generated open lines, kept and reused
+PROMISE_DB=""
+if wanted perf6 && [[ ",$modules," == *",order_promise,"* ]] && [ -f bench/promise.py ]; then
+  PROMISE_LINES="$(scaled 1000000 1000)"
+  PROMISE_PRODUCTS="$(scaled 20000 100)"
+  PROMISE_DB="${PREFIX}_promise_${PROMISE_LINES}"
+  build "$PROMISE_DB" "${PREFIX}_plain" "$modules" "$fp_addons"
+fi
 if wanted perf5; then
   build "${PREFIX}_approvals" "${PREFIX}_plain" order_approval_rules "$fp_approvals"
   build "${PREFIX}_oca" "${PREFIX}_plain" sale_tier_validation "$fp_oca"
@@ -196,6 +205,16 @@ fi
 if wanted perf5; then
   run PERF-5 bench/approvals.py --ours-db "${PREFIX}_approvals" --oca-db "${PREFIX}_oca" \
     -n "$(scaled 120 8)"
+fi
+
+if [ -n "$PROMISE_DB" ]; then
+  step "PERF-6: python3 bench/promise.py --db $PROMISE_DB --lines $PROMISE_LINES"
+  rc=0
+  py bench/promise.py --db "$PROMISE_DB" --lines "$PROMISE_LINES" \
+    --products "$PROMISE_PRODUCTS" --samples "$(scaled 200 20)" --addons-path "$ADDONS_PATH" \
+    | tee "$LOG_DIR/promise.out" || rc=$?
+  grep '^PERF-6' "$LOG_DIR/promise.out" >>"$BENCH_RESULTS" || true
+  [ "$rc" -eq 0 ] || failed+=("PERF-6 (exit $rc)")
 fi
 
 echo

@@ -34,14 +34,20 @@ class TourScreenshotMixin:
         with self._keeping_last_screen(shot, phone):
             self.start_tour(f"/odoo/action-{action.id}", tour, login="admin", timeout=120)
 
-    def shoot_page(self, url, ready, name):
-        """Open ``url`` at desktop width as the administrator and keep it as
-        ``name`` once ``ready`` (a JavaScript expression) is true: pages that
-        are not the web client, such as a printed document's HTML."""
-        with self._keeping_last_screen(name, False, name=name):
-            self.browser_js(
-                url, "console.log('test successful')", ready=ready, login="admin", timeout=60
+    def shoot_page(self, url, ready, name, phone=False, scroll_to=None):
+        """Open ``url`` as the administrator (at phone width in Simplified
+        Chinese when ``phone``, else at desktop width) and keep it as ``name``
+        once ``ready`` (a JavaScript expression) is true — scrolled to the
+        element ``scroll_to`` (a CSS selector) when given: a printed
+        document's HTML, or a record's form with no step to take."""
+        code = "console.log('test successful')"
+        if scroll_to:
+            code = (
+                f"document.querySelector({scroll_to!r}).scrollIntoView({{block: 'start'}});"
+                f" setTimeout(() => {code}, 300)"
             )
+        with self._keeping_last_screen(name, phone, name=name):
+            self.browser_js(url, code, ready=ready, login="admin", timeout=60)
 
     @contextmanager
     def _keeping_last_screen(self, shot, phone, name=None):

@@ -225,7 +225,11 @@ class SaleOrder(models.Model):
             ship = last = working_day(today)
         elif all(dates):
             last = max(dates)
-            ship = min(dates) if self.picking_policy == "direct" else last
+            # as soon as possible: the first shipment, a split's first part included
+            firsts = [
+                line["split"][0]["date"] if line["split"] else line["ship_date"] for line in lines
+            ]
+            ship = min(firsts) if self.picking_policy == "direct" else last
         else:
             ship = last = False
         delivery = last and last + timedelta(days=transit)

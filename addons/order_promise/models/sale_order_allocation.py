@@ -3,8 +3,6 @@ from bisect import bisect_left
 from collections import defaultdict
 from datetime import timedelta
 
-import pytz
-
 from odoo import api, fields, models
 from odoo.tools import SQL
 
@@ -14,28 +12,40 @@ from ..tools import atp
 
 _logger = logging.getLogger(__name__)
 
-# the working days read at once per warehouse and allocation
-CALENDAR_HORIZON = 400
+# the working days read past the last day asked for (a long holiday fits in it)
+SPAN_MARGIN = 21
 # products re-allocated per step of the nightly pass (committed after each in the cron)
 NIGHTLY_BATCH = 2000
+# orders checked at once at the end of the nightly pass
+NIGHTLY_ORDER_BATCH = 20000
 # what the transaction touched, re-allocated just before it commits
 TOUCHED = "order_promise.touched"
 OPEN_MOVE = SQL("m.state NOT IN ('draft', 'cancel', 'done')")
 
 
 class WorkingDays:
-    """A warehouse's working days from today on, read once: the first one on
-    or after a day by bisection (calendar days past the horizon)."""
+    """A warehouse's working days over the span of the days asked for, read
+    once (the calendar's cost grows with the span): the first working day on
+    or after a day by bisection, a day outside the span looked up alone."""
 
-    def __init__(self, warehouse, today):
-        self.days = warehouse._promise_working_days(today, CALENDAR_HORIZON)
-        self.end = today + timedelta(days=CALENDAR_HORIZON)
+    def __init__(self, warehouse, days, place):
+        self.warehouse = warehouse
+        self.place = place
+        days = [day for day in days if day]
+        self.start = min(days) if days else None
+        self.end = max(days) + timedelta(days=SPAN_MARGIN) if days else None
+        self.days = (
+            warehouse._promise_working_days(self.start, (self.end - self.start).days + 1, place)
+            if days
+            else []
+        )
 
     def on_or_after(self, day):
-        index = bisect_left(self.days, day)
-        if day >= self.end or index >= len(self.days):
-            return day
-        return self.days[index]
+        if self.start and self.start <= day <= self.end:
+            index = bisect_left(self.days, day)
+            if index < len(self.days):
+                return self.days[index]
+        return self.warehouse._promise_working_day(day, place=self.place)
 
 
 # One concern of the model per file (Odoo's way): see docs/architecture.md.
@@ -152,21 +162,20 @@ class SaleOrder(models.Model):
                 SQL("SELECT id FROM sale_order WHERE promise_at_risk")
             )
         ]
+        orders = set(flagged)
         total = len(product_ids)
-        for start in range(0, max(total, 1), NIGHTLY_BATCH):
-            batch = product_ids[start : start + NIGHTLY_BATCH]
-            last = start + NIGHTLY_BATCH >= total
-            self._promise_reallocate(batch, flagged if last else ())
-            _logger.info(
-                "order_promise: re-allocated %s of %s products",
-                min(start + NIGHTLY_BATCH, total),
-                total,
-            )
-            self.env["ir.cron"]._notify_progress(
-                done=min(start + NIGHTLY_BATCH, total),
-                remaining=max(total - start - NIGHTLY_BATCH, 0),
-            )
+        for start in range(0, total, NIGHTLY_BATCH):
+            done = min(start + NIGHTLY_BATCH, total)
+            orders |= self._promise_allocate(product_ids[start:done])[0]
+            _logger.info("order_promise: re-allocated %s of %s products", done, total)
+            self.env["ir.cron"]._notify_progress(done=done, remaining=total - done)
             transaction.commit_between_batches(self.env)
+        # each order once, after all its products were allocated
+        orders = sorted(orders)
+        for start in range(0, len(orders), NIGHTLY_ORDER_BATCH):
+            self.browse(orders[start : start + NIGHTLY_ORDER_BATCH])._promise_check_at_risk()
+            transaction.commit_between_batches(self.env)
+        _logger.info("order_promise: %s orders checked", len(orders))
         return True
 
     # ------------------------------------------------------------------
@@ -178,8 +187,16 @@ class SaleOrder(models.Model):
         """Give each open delivery of ``product_ids`` its ship day from its
         warehouse's supply, in priority, then re-check the orders of those
         deliveries and ``order_ids``."""
+        # an order none of whose deliveries changed day keeps its flag
+        _orders, changed = self._promise_allocate(product_ids)
+        self.browse(sorted(changed | set(order_ids)))._promise_check_at_risk()
+
+    @api.model
+    def _promise_allocate(self, product_ids):
+        """Give each open delivery of ``product_ids`` its ship day from its
+        warehouse's supply, in priority: ``(ids of their orders, ids of the
+        orders of those whose day changed)``."""
         self.env.flush_all()
-        today = fields.Date.context_today(self)
         rows = self._promise_demand_rows(product_ids) if product_ids else []
         groups = defaultdict(lambda: defaultdict(list))
         for row in rows:
@@ -188,9 +205,11 @@ class SaleOrder(models.Model):
         capable = {}
         for warehouse_id, by_product in groups.items():
             warehouse = self.env["stock.warehouse"].browse(warehouse_id)
+            place = warehouse._promise_place()
+            today = warehouse._promise_today(place)
             products = self.env["product.product"].browse(list(by_product))
-            timelines = warehouse._promise_timelines(products, sale_demand=False)
-            calendar = WorkingDays(warehouse, today)
+            timelines = warehouse._promise_timelines(products, sale_demand=False, place=place)
+            found = {}
             for product_id, demands in by_product.items():
                 on_hand, movements, _kinds, _vendors = timelines[product_id]
                 given = atp.allocate(
@@ -206,10 +225,12 @@ class SaleOrder(models.Model):
                                 line.product_id, short, warehouse, today
                             )[0]
                         day = capable[key] and max(day or today, capable[key])
-                    days[move_id] = day and calendar.on_or_after(day)
-        self._promise_write_move_days(rows, days)
-        orders = {row[5] for row in rows} | set(order_ids)
-        self.browse(sorted(orders))._promise_check_at_risk(today)
+                    found[move_id] = day
+            calendar = WorkingDays(warehouse, set(found.values()), place)
+            for move_id, day in found.items():
+                days[move_id] = day and calendar.on_or_after(day)
+        changed = self._promise_write_move_days(rows, days)
+        return {row[5] for row in rows}, {row[5] for row in rows if row[0] in changed}
 
     @api.model
     def _promise_demand_rows(self, product_ids):
@@ -235,10 +256,11 @@ class SaleOrder(models.Model):
         )
 
     def _promise_write_move_days(self, rows, days):
-        """Store the deliveries' new ship days (those that changed)."""
+        """Store the deliveries' new ship days (those that changed): the ids
+        of the deliveries changed."""
         changed = [(row[0], days.get(row[0])) for row in rows if days.get(row[0]) != row[6]]
         if not changed:
-            return
+            return set()
         self.env.execute_query(
             SQL(
                 """UPDATE stock_move m SET promise_date = v.day
@@ -249,8 +271,9 @@ class SaleOrder(models.Model):
             )
         )
         self.env["stock.move"].invalidate_model(["promise_date"])
+        return {move_id for move_id, _day in changed}
 
-    def _promise_check_at_risk(self, today):
+    def _promise_check_at_risk(self):
         """Flag the orders whose open deliveries can no longer reach the
         promised day (the last delivery's ship day plus the measured delivery
         time), clear the others; the reachable day moves only when it can no
@@ -258,13 +281,20 @@ class SaleOrder(models.Model):
         if not self:
             return
         now = fields.Datetime.now()
+        # the promised day in the warehouse's time zone, the company's measured delivery time
         rows = self.env.execute_query(
             SQL(
-                """SELECT so.id, so.state, so.company_id, so.warehouse_id,
-                          so.tracking_promise_latest, so.promise_reachable_date,
-                          so.promise_at_risk, so.promise_risk_since,
+                """SELECT so.id, so.state,
+                          (so.tracking_promise_latest AT TIME ZONE 'UTC'
+                              AT TIME ZONE COALESCE(rc.tz, 'UTC'))::date,
+                          so.promise_reachable_date, so.promise_at_risk, so.promise_risk_since,
+                          COALESCE(c.promise_transit_days, 0),
                           d.last_day, d.unreachable, d.open_count
                      FROM sale_order so
+                     JOIN res_company c ON c.id = so.company_id
+                LEFT JOIN stock_warehouse w ON w.id = so.warehouse_id
+                LEFT JOIN res_company wc ON wc.id = w.company_id
+                LEFT JOIN resource_calendar rc ON rc.id = wc.resource_calendar_id
                 LEFT JOIN LATERAL (
                           SELECT MAX(m.promise_date) AS last_day,
                                  BOOL_OR(m.promise_date IS NULL) AS unreachable,
@@ -279,19 +309,15 @@ class SaleOrder(models.Model):
                 ids=self.ids,
             )
         )
-        companies = self.env["res.company"].browse({row[2] for row in rows})
-        transit = {company.id: company._promise_measures()[0][0] for company in companies}
-        zones = {}
         updates = []
         for (
             order_id,
             state,
-            company_id,
-            warehouse_id,
-            promised_at,
+            promised,
             reachable,
             at_risk,
             since,
+            transit,
             last_day,
             unreachable,
             open_count,
@@ -299,14 +325,7 @@ class SaleOrder(models.Model):
             if state != "sale" or not open_count:
                 values = (reachable, False, None)
             else:
-                if warehouse_id not in zones:
-                    zones[warehouse_id] = (
-                        self.env["stock.warehouse"].browse(warehouse_id)._promise_timezone()
-                    )
-                promised = promised_at and (
-                    pytz.utc.localize(promised_at).astimezone(zones[warehouse_id]).date()
-                )
-                delivery = None if unreachable else last_day + timedelta(days=transit[company_id])
+                delivery = None if unreachable else last_day + timedelta(days=transit)
                 values = self._promise_risk_values(
                     delivery, promised, reachable, at_risk, since, now
                 )

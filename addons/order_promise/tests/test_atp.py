@@ -59,6 +59,14 @@ class TestAvailableToPromise(BaseCase):
         self.assertEqual(second, {"pieces": [(3, day(9))], "short": 0.0})
 
 
+class TestOvercommitted(BaseCase):
+    def test_more_promised_than_will_ever_come(self):
+        # 5 on hand, 8 promised on day 2, 2 coming on day 4: never free
+        result = atp.promise(5, [(day(2), -8), (day(4), 2)], 3, MONDAY)
+        self.assertEqual(result, {"pieces": [], "short": 3.0})
+        self.assertEqual(atp.free_today(5, [(day(2), -8), (day(4), 2)], MONDAY), 0.0)
+
+
 class TestAllocate(BaseCase):
     """Supply given in priority: the first demand takes the earliest goods."""
 

@@ -84,6 +84,11 @@ class TestPromise(PromiseCase):
         self.assertEqual(
             line["split"], [{"qty": 2.0, "date": "2037-03-02"}, {"qty": 3.0, "date": "2037-03-11"}]
         )
+        # as soon as possible: the first 2 ship today, everything is there on Wednesday
+        self.assertEqual(quote.picking_policy, "direct")
+        self.assertEqual(quote.promise_ship_date, day(0))
+        self.assertEqual(quote.promise_delivery_date, day(9))
+        quote.picking_policy = "one"
         self.assertEqual(quote.promise_ship_date, day(9))
         self.assertEqual(
             line["why"],
@@ -128,7 +133,9 @@ class TestPromise(PromiseCase):
                 line.product_id = self.bolt
                 line.product_uom_qty = 5
                 self.assertEqual(line.promise_ship_date, day(2))
-            self.assertEqual(form.promise_ship_date, day(2))
+            # as soon as possible: 3 of them today, all of it by Wednesday
+            self.assertEqual(form.promise_ship_date, day(0))
+            self.assertEqual(form.promise_delivery_date, day(2))
             with form.order_line.edit(0) as line:
                 line.product_uom_qty = 2
                 self.assertEqual(line.promise_ship_date, day(0))

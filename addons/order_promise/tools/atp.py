@@ -72,6 +72,9 @@ def promise(on_hand, movements, qty, today, rounding=1e-6):
     now = max(minima[0][1], 0.0)
     best = max(minima[-1][1], 0.0)
     wanted = min(qty, best)
+    if wanted <= rounding:
+        # nothing is ever free (the demand already planned may exceed the supply)
+        return {"pieces": [], "short": float(qty)}
     day = next(day for day, lowest in minima if lowest >= wanted - rounding)
     pieces = []
     if rounding < now < wanted - rounding and day > today:
