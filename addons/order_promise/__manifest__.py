@@ -10,6 +10,7 @@
     "license": "LGPL-3",
     "depends": ["order_tracking", "order_alerts"],
     "data": [
+        "security/ir.model.access.csv",
         "data/ir_cron_data.xml",
         "views/sale_order_views.xml",
     ],

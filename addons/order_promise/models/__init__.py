@@ -1,5 +1,6 @@
 from . import res_company
 from . import stock_warehouse
+from . import order_promise_allocation
 from . import stock_move
 from . import stock_picking
 from . import sale_order_line

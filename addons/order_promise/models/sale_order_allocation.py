@@ -162,18 +162,29 @@ class SaleOrder(models.Model):
                 SQL("SELECT id FROM sale_order WHERE promise_at_risk")
             )
         ]
-        orders = set(flagged)
+        # each order's last ship day over all its open deliveries, gathered
+        # batch by batch: {order id: (last day or None, one cannot be given)}
+        reach = dict.fromkeys(flagged, (None, False))
         total = len(product_ids)
         for start in range(0, total, NIGHTLY_BATCH):
             done = min(start + NIGHTLY_BATCH, total)
-            orders |= self._promise_allocate(product_ids[start:done])[0]
+            for order_id, (last, unreachable) in self._promise_allocate(product_ids[start:done])[
+                0
+            ].items():
+                known, never = reach.get(order_id, (None, False))
+                reach[order_id] = (
+                    max(filter(None, (known, last)), default=None),
+                    never or unreachable,
+                )
             _logger.info("order_promise: re-allocated %s of %s products", done, total)
             self.env["ir.cron"]._notify_progress(done=done, remaining=total - done)
             transaction.commit_between_batches(self.env)
+        # the planner's statistics of the days just written
+        self.env.cr.execute(SQL("ANALYZE order_promise_allocation"))
         # each order once, after all its products were allocated
-        orders = sorted(orders)
+        orders = sorted(reach)
         for start in range(0, len(orders), NIGHTLY_ORDER_BATCH):
-            self.browse(orders[start : start + NIGHTLY_ORDER_BATCH])._promise_check_at_risk()
+            self.browse(orders[start : start + NIGHTLY_ORDER_BATCH])._promise_check_at_risk(reach)
             transaction.commit_between_batches(self.env)
         _logger.info("order_promise: %s orders checked", len(orders))
         return True
@@ -194,8 +205,9 @@ class SaleOrder(models.Model):
     @api.model
     def _promise_allocate(self, product_ids):
         """Give each open delivery of ``product_ids`` its ship day from its
-        warehouse's supply, in priority: ``(ids of their orders, ids of the
-        orders of those whose day changed)``."""
+        warehouse's supply, in priority: ``({order id: (the last day of its
+        deliveries among them or None, whether one of them cannot be given a
+        day)}, ids of the orders of those whose day changed)``."""
         self.env.flush_all()
         rows = self._promise_demand_rows(product_ids) if product_ids else []
         groups = defaultdict(lambda: defaultdict(list))
@@ -215,7 +227,7 @@ class SaleOrder(models.Model):
                 given = atp.allocate(
                     on_hand, movements, [(row[0], row[2]) for row in demands], today
                 )
-                for move_id, _product, _qty, _wh, line_id, _order, _day in demands:
+                for move_id, _product, _qty, _wh, line_id, *_rest in demands:
                     day, short = given[move_id]
                     if short > 1e-6:
                         key = (product_id, warehouse_id)
@@ -230,21 +242,50 @@ class SaleOrder(models.Model):
             for move_id, day in found.items():
                 days[move_id] = day and calendar.on_or_after(day)
         changed = self._promise_write_move_days(rows, days)
-        return {row[5] for row in rows}, {row[5] for row in rows if row[0] in changed}
+        reach = {}
+        for row in rows:
+            day = days.get(row[0])
+            last, unreachable = reach.get(row[5], (None, False))
+            reach[row[5]] = (
+                max(filter(None, (last, day)), default=None),
+                unreachable or day is None,
+            )
+        return reach, {
+            row[5] for row in rows if row[0] in changed and self._promise_may_change(row, days)
+        }
+
+    @api.model
+    def _promise_may_change(self, row, days):
+        """Whether a delivery's new day may change its order's promise: an
+        order on track whose reachable day this day still keeps (plus the
+        delivery time) stays as it is."""
+        day = days.get(row[0])
+        _m, _p, _q, _w, _l, _o, _d, _a, reachable, at_risk, transit = row
+        return bool(
+            at_risk or not reachable or not day or day + timedelta(days=transit) > reachable
+        )
 
     @api.model
     def _promise_demand_rows(self, product_ids):
-        """``[(move, product, qty, warehouse, line, order, day)]``: the open
-        deliveries of confirmed orders for ``product_ids``, each warehouse's
-        and product's in priority."""
+        """``[(move, product, qty, warehouse, line, order, day, allocated,
+        reachable, at risk, transit days)]``: the open deliveries of confirmed
+        orders for ``product_ids``, each warehouse's and product's in
+        priority, with the day they were last given (``allocated``: whether
+        they were) and what their order holds."""
         return self.env.execute_query(
             SQL(
                 """SELECT m.id, m.product_id, m.product_qty, so.warehouse_id, sol.id, so.id,
-                          m.promise_date
+                          a.day, a.id IS NOT NULL,
+                          so.promise_reachable_date, so.promise_at_risk,
+                          COALESCE(c.promise_transit_days, 0)
                      FROM stock_move m
                      JOIN stock_location dst ON dst.id = m.location_dest_id
                      JOIN sale_order_line sol ON sol.id = m.sale_line_id
                      JOIN sale_order so ON so.id = sol.order_id
+                     JOIN res_company c ON c.id = so.company_id
+                -- one index lookup per delivery, whatever the table's statistics say
+                LEFT JOIN LATERAL (SELECT pa.id, pa.day FROM order_promise_allocation pa
+                                    WHERE pa.move_id = m.id) a ON TRUE
                     WHERE m.product_id = ANY(%(products)s) AND %(open)s
                       AND dst.usage = 'customer' AND so.state = 'sale'
                       AND so.warehouse_id IS NOT NULL
@@ -258,14 +299,16 @@ class SaleOrder(models.Model):
     def _promise_write_move_days(self, rows, days):
         """Store the deliveries' new ship days (those that changed): the ids
         of the deliveries changed."""
-        changed = [(row[0], days.get(row[0])) for row in rows if days.get(row[0]) != row[6]]
+        changed = [
+            (row[0], days.get(row[0])) for row in rows if not row[7] or days.get(row[0]) != row[6]
+        ]
         if not changed:
             return set()
         self.env.execute_query(
             SQL(
-                """UPDATE stock_move m SET promise_date = v.day
-                     FROM (SELECT UNNEST(%s::int[]) AS id, UNNEST(%s::date[]) AS day) v
-                    WHERE m.id = v.id""",
+                """INSERT INTO order_promise_allocation (move_id, day)
+                   SELECT UNNEST(%s::int[]), UNNEST(%s::date[])
+                       ON CONFLICT (move_id) DO UPDATE SET day = EXCLUDED.day""",
                 [move_id for move_id, _day in changed],
                 [day for _move_id, day in changed],
             )
@@ -273,11 +316,13 @@ class SaleOrder(models.Model):
         self.env["stock.move"].invalidate_model(["promise_date"])
         return {move_id for move_id, _day in changed}
 
-    def _promise_check_at_risk(self):
+    def _promise_check_at_risk(self, reach=None):
         """Flag the orders whose open deliveries can no longer reach the
         promised day (the last delivery's ship day plus the measured delivery
         time), clear the others; the reachable day moves only when it can no
-        longer be kept."""
+        longer be kept. ``reach``: the orders' last ship day over all their
+        open deliveries, when the caller has it (the nightly pass), else read
+        from the deliveries."""
         if not self:
             return
         now = fields.Datetime.now()
@@ -295,20 +340,33 @@ class SaleOrder(models.Model):
                 LEFT JOIN stock_warehouse w ON w.id = so.warehouse_id
                 LEFT JOIN res_company wc ON wc.id = w.company_id
                 LEFT JOIN resource_calendar rc ON rc.id = wc.resource_calendar_id
-                LEFT JOIN LATERAL (
-                          SELECT MAX(m.promise_date) AS last_day,
-                                 BOOL_OR(m.promise_date IS NULL) AS unreachable,
-                                 COUNT(*) AS open_count
-                            FROM sale_order_line sol
-                            JOIN stock_move m ON m.sale_line_id = sol.id
-                            JOIN stock_location dst ON dst.id = m.location_dest_id
-                           WHERE sol.order_id = so.id AND dst.usage = 'customer'
-                             AND %(open)s) d ON TRUE
+                LEFT JOIN LATERAL (%(deliveries)s) d ON TRUE
                     WHERE so.id = ANY(%(ids)s)""",
-                open=OPEN_MOVE,
+                deliveries=SQL(
+                    """SELECT NULL::date AS last_day, NULL::bool AS unreachable,
+                              NULL::bigint AS open_count"""
+                )
+                if reach is not None
+                else SQL(
+                    """SELECT MAX(a.day) AS last_day,
+                              BOOL_OR(a.day IS NULL) AS unreachable,
+                              COUNT(*) AS open_count
+                         FROM sale_order_line sol
+                         JOIN stock_move m ON m.sale_line_id = sol.id
+                         JOIN stock_location dst ON dst.id = m.location_dest_id
+                    LEFT JOIN LATERAL (SELECT pa.day FROM order_promise_allocation pa
+                                        WHERE pa.move_id = m.id) a ON TRUE
+                        WHERE sol.order_id = so.id AND dst.usage = 'customer' AND %s""",
+                    OPEN_MOVE,
+                ),
                 ids=self.ids,
             )
         )
+        if reach is not None:
+            rows = [
+                (*row[:7], *reach.get(row[0], (None, False)), any(reach.get(row[0], ())))
+                for row in rows
+            ]
         updates = []
         for (
             order_id,

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
+from odoo.tools import SQL
 
 # what a move changes of a warehouse's supply or demand
 WATCHED = {
@@ -23,11 +24,22 @@ class StockMove(models.Model):
 
     promise_date = fields.Date(
         string="Can Ship On (Allocated)",
-        readonly=True,
-        copy=False,
+        compute="_compute_promise_date",
         help="The day this delivery can ship when the warehouse's supply is given to the open "
         "orders in priority; empty when nothing planned can cover it.",
     )
+
+    def _compute_promise_date(self):
+        days = dict(
+            self.env.execute_query(
+                SQL(
+                    "SELECT move_id, day FROM order_promise_allocation WHERE move_id = ANY(%s)",
+                    self.ids,
+                )
+            )
+        )
+        for move in self:
+            move.promise_date = days.get(move.id, False)
 
     def _promise_check_not_written(self, vals_list):
         """The allocated day is the allocation's (written in SQL): nobody
