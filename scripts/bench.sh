@@ -215,6 +215,13 @@ if [ -n "$PROMISE_DB" ]; then
     | tee "$LOG_DIR/promise.out" || rc=$?
   grep '^PERF-6' "$LOG_DIR/promise.out" >>"$BENCH_RESULTS" || true
   [ "$rc" -eq 0 ] || failed+=("PERF-6 (exit $rc)")
+  # PRM-4: promises kept on a replayed history (a goal, printed; rolled back)
+  step "PRM-4: python3 bench/promise_accuracy.py --db $PROMISE_DB"
+  rc=0
+  py bench/promise_accuracy.py --db "$PROMISE_DB" --days "$(scaled 60 10)" \
+    --addons-path "$ADDONS_PATH" | tee "$LOG_DIR/promise_accuracy.out" || rc=$?
+  grep '^PROMISE' "$LOG_DIR/promise_accuracy.out" >>"$BENCH_RESULTS" || true
+  [ "$rc" -eq 0 ] || failed+=("PRM-4 (exit $rc)")
 fi
 
 echo
@@ -222,6 +229,7 @@ step "Results ($cores cores, BENCH_SCALE=$SCALE, $(git -C "$REPO_ROOT" rev-parse
 grep '^PERF-' "$BENCH_RESULTS" || true
 grep '^budget' "$BENCH_RESULTS" || true
 grep '^target' "$BENCH_RESULTS" || true
+grep '^PROMISE' "$BENCH_RESULTS" || true
 if [ ${#failed[@]} -gt 0 ]; then
   printf 'make bench: missed or failed: %s\n' "${failed[*]}" >&2
   exit 1

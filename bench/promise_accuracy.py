@@ -1,0 +1,310 @@
+"""PRM-4: how often promises are kept, on a replayed history.
+
+Replays ``--days`` working days of a distributor in one transaction (rolled
+back), the business clock moved day by day: products bought from vendors that
+slip (a reliable one, one late now and then, one often late: the receipt
+comes days after the day it was planned, unannounced), a buyer who reorders
+at a reorder point at the vendor's lead time, customers ordering every day,
+the warehouse shipping each day what it can, in the order of the promises.
+
+Every quotation gets three dates:
+
+* ours: ``get_delivery_promise()`` — made the commitment date
+  (``action_apply_promise()``) and the order confirmed;
+* Odoo's own: the quotation's expected date (order date + the products'
+  customer lead time, here 5 days);
+* typed: what a salesperson who wants the order types — 1 to 4 days out.
+
+At the end, for every order shipped (or whose date passed unshipped): kept
+when it shipped on or before the date (delivery = shipping here: no
+delivery time measured yet), padding = the date minus the day it shipped, in
+working days (negative when late). Prints::
+
+    PROMISE accuracy orders=N kept_rate=A padding_median_d=P odoo_kept_rate=B
+        odoo_padding_median_d=Q typed_kept_rate=C
+
+    python3 bench/promise_accuracy.py --db bench_addons --days 60
+"""
+
+import argparse
+import random
+import statistics
+import sys
+from datetime import date, datetime, time, timedelta
+
+from benchlib import environment, progress, registry, start_odoo
+
+START = date(2037, 3, 2)  # a Monday, years away: the replay moves the clock itself
+PRODUCTS = 20
+REORDER_POINT = 20
+REORDER_QTY = 40
+CUSTOMER_LEAD = 5
+# (name, seller delay in days, share of receipts late, days late at most)
+VENDORS = [
+    ("Reliable Castings 可靠铸造", 6, 0.0, 0),
+    ("Ningbo Fasteners 宁波紧固件", 8, 0.3, 3),
+    ("Slow Springs 慢弹簧", 10, 0.6, 7),
+]
+
+
+def working_days(first, count):
+    days, day = [], first
+    while len(days) < count:
+        if day.weekday() < 5:
+            days.append(day)
+        day += timedelta(days=1)
+    return days
+
+
+def noon(day):
+    return datetime.combine(day, time(12))
+
+
+class Replay:
+    def __init__(self, env, days, orders_per_day, seed):
+        self.env = env
+        self.rng = random.Random(seed)
+        self.days = working_days(START, days)
+        self.orders_per_day = orders_per_day
+        self.warehouse = env["stock.warehouse"].search(
+            [("company_id", "=", env.company.id)], limit=1
+        )
+        self.arrivals = {}  # receipt picking id -> the day it really comes
+        self.dates = {}  # order id -> {"ours", "odoo", "typed"}
+        self.shipped = {}  # order id -> day
+
+    # -- the world -------------------------------------------------------------
+
+    def setup(self):
+        from odoo import Command
+
+        env = self.env
+        env.company.po_lead = 0
+        self.vendors = []
+        for name, delay, late_share, late_max in VENDORS:
+            partner = env["res.partner"].create({"name": name, "is_company": True})
+            self.vendors.append((partner, delay, late_share, late_max))
+        buy = self.warehouse.buy_pull_id.route_id
+        self.products = env["product.product"]
+        for index in range(PRODUCTS):
+            vendor, delay, _share, _late = self.vendors[index % len(self.vendors)]
+            self.products |= env["product.product"].create(
+                {
+                    "name": f"Replay Part {index:02d}",
+                    "type": "consu",
+                    "is_storable": True,
+                    "list_price": 100.0,
+                    "sale_delay": CUSTOMER_LEAD,
+                    "route_ids": [Command.set(buy.ids)],
+                    "seller_ids": [Command.create({"partner_id": vendor.id, "delay": delay})],
+                }
+            )
+        for product in self.products:
+            env["stock.quant"]._update_available_quantity(
+                product, self.warehouse.lot_stock_id, self.rng.randint(5, 25)
+            )
+        self.customers = env["res.partner"].create(
+            [{"name": f"Replay Customer {index}", "is_company": True} for index in range(12)]
+        )
+        self.vendor_of = {
+            product.id: self.vendors[index % len(self.vendors)]
+            for index, product in enumerate(self.products)
+        }
+
+    def receipt(self, product, quantity, planned, arrives):
+        from odoo import Command
+
+        vendor = self.vendor_of[product.id][0]
+        picking_type = self.warehouse.in_type_id
+        supplier = self.env.ref("stock.stock_location_suppliers")
+        picking = self.env["stock.picking"].create(
+            {
+                "picking_type_id": picking_type.id,
+                "partner_id": vendor.id,
+                "location_id": supplier.id,
+                "location_dest_id": self.warehouse.lot_stock_id.id,
+                "scheduled_date": noon(planned),
+                "move_ids": [
+                    Command.create(
+                        {
+                            "name": product.name,
+                            "product_id": product.id,
+                            "product_uom_qty": quantity,
+                            "product_uom": product.uom_id.id,
+                            "location_id": supplier.id,
+                            "location_dest_id": self.warehouse.lot_stock_id.id,
+                            "date": noon(planned),
+                        }
+                    )
+                ],
+            }
+        )
+        picking.action_confirm()
+        picking.move_ids.date = noon(planned)
+        self.arrivals[picking.id] = arrives
+
+    # -- a day -------------------------------------------------------------------
+
+    def day(self, today):
+        self.receive(today)
+        self.take_orders(today)
+        self.ship(today)
+        # the buyer's run at the end of the day (Odoo's scheduler, at night)
+        self.reorder(today)
+
+    def receive(self, today):
+        due = [pid for pid, day in self.arrivals.items() if day <= today]
+        for picking in self.env["stock.picking"].browse(due):
+            for move in picking.move_ids:
+                move.quantity = move.product_uom_qty
+                move.picked = True
+            picking.button_validate()
+            del self.arrivals[picking.id]
+
+    def reorder(self, today):
+        """Order more when what is on hand and coming, less what is promised,
+        falls under the reorder point."""
+        for product in self.products.with_context(warehouse_id=self.warehouse.id):
+            forecast = product.virtual_available
+            if forecast >= REORDER_POINT:
+                continue
+            _vendor, delay, late_share, late_max = self.vendor_of[product.id]
+            # the vendor's lead time in calendar days, as Odoo plans a purchase
+            planned = working_days(today + timedelta(days=delay), 1)[0]
+            late = self.rng.randint(1, late_max) if self.rng.random() < late_share else 0
+            arrives = working_days(planned, late + 1)[-1]
+            self.receipt(product, REORDER_POINT - forecast + REORDER_QTY, planned, arrives)
+
+    def take_orders(self, today):
+        from odoo import Command
+
+        for _index in range(self.orders_per_day):
+            lines = self.rng.sample(list(self.products), self.rng.randint(1, 2))
+            quote = self.env["sale.order"].create(
+                {
+                    "partner_id": self.rng.choice(self.customers).id,
+                    "picking_policy": "one",
+                    "order_line": [
+                        Command.create(
+                            {"product_id": product.id, "product_uom_qty": self.rng.randint(1, 12)}
+                        )
+                        for product in lines
+                    ],
+                }
+            )
+            [promise] = quote.get_delivery_promise()
+            odoo_date = quote.expected_date.date()
+            typed = working_days(today + timedelta(days=1), self.rng.randint(1, 4))[-1]
+            if not promise["delivery_date"]:
+                continue
+            quote.action_apply_promise()
+            quote.action_confirm()
+            self.dates[quote.id] = {
+                "ours": date.fromisoformat(promise["delivery_date"]),
+                "odoo": odoo_date,
+                "typed": typed,
+            }
+
+    def ship(self, today):
+        """What can go goes, the earliest promise first (all of an order)."""
+        orders = self.env["sale.order"].browse(
+            [oid for oid in self.dates if oid not in self.shipped]
+        )
+        for order in orders.sorted(lambda o: (o.commitment_date, o.id)):
+            pickings = order.picking_ids.filtered(lambda p: p.state not in ("done", "cancel"))
+            pickings.action_assign()
+            if not pickings or any(p.state != "assigned" for p in pickings):
+                continue
+            for picking in pickings:
+                for move in picking.move_ids:
+                    move.quantity = move.product_uom_qty
+                    move.picked = True
+                picking.button_validate()
+            self.shipped[order.id] = today
+
+    # -- the score ---------------------------------------------------------------
+
+    def score(self, end):
+        """``{kind: (kept rate, median padding in working days, orders)}``."""
+        result = {}
+        for kind in ("ours", "odoo", "typed"):
+            kept, paddings = [], []
+            for order_id, dates in self.dates.items():
+                promised = dates[kind]
+                shipped = self.shipped.get(order_id)
+                if shipped is None and promised > end:
+                    continue  # not due yet when the replay ends
+                kept.append(shipped is not None and shipped <= promised)
+                if shipped is not None:
+                    paddings.append(self.padding(promised, shipped))
+            result[kind] = (
+                sum(kept) / len(kept) if kept else 0.0,
+                statistics.median(paddings) if paddings else 0.0,
+                len(kept),
+            )
+        return result
+
+    @staticmethod
+    def padding(promised, shipped):
+        """Working days from ``shipped`` to ``promised`` (negative when late)."""
+        if promised >= shipped:
+            first, last, sign = shipped, promised, 1
+        else:
+            first, last, sign = promised, shipped, -1
+        count, day = 0, first
+        while day < last:
+            day += timedelta(days=1)
+            count += day.weekday() < 5
+        return sign * count
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", required=True)
+    parser.add_argument("--days", type=int, default=60)
+    parser.add_argument("--orders-per-day", type=int, default=8)
+    parser.add_argument("--seed", type=int, default=4)
+    parser.add_argument("--addons-path", default=None)
+    args = parser.parse_args(argv)
+
+    from freezegun import freeze_time
+
+    start_odoo(args.addons_path)
+    with registry(args.db).cursor() as cr:
+        env = environment(cr, {"tracking_disable": True, "tz": "UTC"})
+        if "promise_reachable_date" not in env["sale.order"]._fields:
+            print("order_promise is not installed in", args.db)
+            return 2
+        env.company.resource_calendar_id.tz = "UTC"
+        replay = Replay(env, args.days, args.orders_per_day, args.seed)
+        with freeze_time(datetime.combine(START, time(8))):
+            replay.setup()
+        for index, today in enumerate(replay.days):
+            with freeze_time(datetime.combine(today, time(9))):
+                replay.day(today)
+                env.flush_all()
+            if index % 10 == 9:
+                progress(
+                    f"day {index + 1}/{len(replay.days)}: {len(replay.dates)} orders, "
+                    f"{len(replay.shipped)} shipped"
+                )
+        scores = replay.score(replay.days[-1])
+        cr.rollback()
+    ours, odoo_, typed = scores["ours"], scores["odoo"], scores["typed"]
+    print(
+        f"PROMISE accuracy orders={ours[2]} kept_rate={ours[0]:.3f} "
+        f"padding_median_d={ours[1]:.1f} odoo_kept_rate={odoo_[0]:.3f} "
+        f"odoo_padding_median_d={odoo_[1]:.1f} typed_kept_rate={typed[0]:.3f} "
+        f"typed_padding_median_d={typed[1]:.1f}"
+    )
+    goal = ours[0] >= 0.95 and ours[1] <= 2 and ours[0] > odoo_[0] and ours[0] > typed[0]
+    print(
+        "PROMISE goal "
+        + ("met" if goal else "MISSED")
+        + ": kept rate >= 0.95 with median padding <= 2 working days, above both baselines"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
