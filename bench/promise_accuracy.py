@@ -1,9 +1,10 @@
 """PRM-4: how often promises are kept, on a replayed history.
 
 Replays ``--days`` working days of a distributor in one transaction (rolled
-back), the business clock moved day by day: products bought from vendors that
-slip (a reliable one, one late now and then, one often late: the receipt
-comes days after the day it was planned, unannounced), a buyer who reorders
+back; the first ``--warmup`` days make the history the promise learns from and
+are not scored), the business clock moved day by day: products bought from vendors that
+slip (a reliable one, one late now and then, one often late: the goods of a
+purchase come days after the day it planned, unannounced), a buyer who reorders
 at a reorder point at the vendor's lead time, customers ordering every day,
 the warehouse shipping each day what it can, in the order of the promises.
 
@@ -61,8 +62,9 @@ def noon(day):
 
 
 class Replay:
-    def __init__(self, env, days, orders_per_day, seed):
+    def __init__(self, env, days, orders_per_day, seed, warmup=0):
         self.env = env
+        self.warmup = warmup
         self.rng = random.Random(seed)
         self.days = working_days(START, days)
         self.orders_per_day = orders_per_day
@@ -72,6 +74,7 @@ class Replay:
         self.arrivals = {}  # receipt picking id -> the day it really comes
         self.dates = {}  # order id -> {"ours", "odoo", "typed"}
         self.shipped = {}  # order id -> day
+        self.warm = set()  # orders of the warm-up days: the history, not scored
 
     # -- the world -------------------------------------------------------------
 
@@ -112,36 +115,27 @@ class Replay:
         }
 
     def receipt(self, product, quantity, planned, arrives):
+        """A purchase from the product's vendor, planned on ``planned``; its
+        goods really come on ``arrives``."""
         from odoo import Command
 
-        vendor = self.vendor_of[product.id][0]
-        picking_type = self.warehouse.in_type_id
-        supplier = self.env.ref("stock.stock_location_suppliers")
-        picking = self.env["stock.picking"].create(
+        purchase = self.env["purchase.order"].create(
             {
-                "picking_type_id": picking_type.id,
-                "partner_id": vendor.id,
-                "location_id": supplier.id,
-                "location_dest_id": self.warehouse.lot_stock_id.id,
-                "scheduled_date": noon(planned),
-                "move_ids": [
+                "partner_id": self.vendor_of[product.id][0].id,
+                "order_line": [
                     Command.create(
                         {
-                            "name": product.name,
                             "product_id": product.id,
-                            "product_uom_qty": quantity,
-                            "product_uom": product.uom_id.id,
-                            "location_id": supplier.id,
-                            "location_dest_id": self.warehouse.lot_stock_id.id,
-                            "date": noon(planned),
+                            "product_qty": quantity,
+                            "date_planned": noon(planned),
                         }
                     )
                 ],
             }
         )
-        picking.action_confirm()
-        picking.move_ids.date = noon(planned)
-        self.arrivals[picking.id] = arrives
+        purchase.button_confirm()
+        for picking in purchase.picking_ids:
+            self.arrivals[picking.id] = arrives
 
     # -- a day -------------------------------------------------------------------
 
@@ -199,6 +193,8 @@ class Replay:
                 continue
             quote.action_apply_promise()
             quote.action_confirm()
+            if today < self.days[self.warmup]:
+                self.warm.add(quote.id)
             self.dates[quote.id] = {
                 "ours": date.fromisoformat(promise["delivery_date"]),
                 "odoo": odoo_date,
@@ -230,6 +226,8 @@ class Replay:
         for kind in ("ours", "odoo", "typed"):
             kept, paddings = [], []
             for order_id, dates in self.dates.items():
+                if order_id in self.warm:
+                    continue
                 promised = dates[kind]
                 shipped = self.shipped.get(order_id)
                 if shipped is None and promised > end:
@@ -261,7 +259,8 @@ class Replay:
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", required=True)
-    parser.add_argument("--days", type=int, default=60)
+    parser.add_argument("--days", type=int, default=80)
+    parser.add_argument("--warmup", type=int, default=20)
     parser.add_argument("--orders-per-day", type=int, default=8)
     parser.add_argument("--seed", type=int, default=4)
     parser.add_argument("--addons-path", default=None)
@@ -276,7 +275,7 @@ def main(argv=None):
             print("order_promise is not installed in", args.db)
             return 2
         env.company.resource_calendar_id.tz = "UTC"
-        replay = Replay(env, args.days, args.orders_per_day, args.seed)
+        replay = Replay(env, args.days, args.orders_per_day, args.seed, args.warmup)
         with freeze_time(datetime.combine(START, time(8))):
             replay.setup()
         for index, today in enumerate(replay.days):

@@ -62,10 +62,13 @@ class SaleOrderLine(models.Model):
             line.promise_ship_date = promise.get("ship_date") or False
             line.promise_source = promise.get("source") or False
 
-    def _promise_line(self, needs, timelines, movements, warehouse, today):
+    def _promise_line(self, needs, timelines, movements, warehouse, today, lateness=None):
         """The line's promise: each thing it needs taken from its timeline
         (``movements`` is updated, so the next line sees it taken), the short
-        rest bought or made; the line ships when the last of them can."""
+        rest bought or made; the line ships when the last of them can. What
+        waits for a vendor waits as long as that vendor is usually late too
+        (``lateness``: ``{vendor id: working days}``, as measured)."""
+        lateness = lateness or {}
         self.ensure_one()
         outcomes = []  # (day or None, source, why, pieces)
         vendors = set()  # the vendors whose deliveries make the date
@@ -91,15 +94,21 @@ class SaleOrderLine(models.Model):
                 reasons.append(self._promise_supply_reason(source, pieces[-1]))
                 if receipt_vendors.get(day):
                     vendors.add(receipt_vendors[day])
+                    day = self._promise_after_slip(
+                        receipt_vendors[day], day, lateness, warehouse, reasons
+                    )
+                    pieces[-1]["date"] = day
             if taken["short"] > 1e-6:
                 day, source, capable = self._promise_capable(
                     product, taken["short"], warehouse, today
                 )
                 reasons.append(capable)
+                if source == "buy_lead":
+                    vendor = self._promise_seller(product, taken["short"], today).partner_id.id
+                    vendors.add(vendor)
+                    day = self._promise_after_slip(vendor, day, lateness, warehouse, reasons)
                 if day:
                     pieces.append({"qty": taken["short"], "date": day})
-                if source == "buy_lead":
-                    vendors.add(self._promise_seller(product, taken["short"], today).partner_id.id)
             why = ""
             if reasons:
                 why = self.env._(
@@ -127,6 +136,21 @@ class SaleOrderLine(models.Model):
             # not part of the API: what the confidence learns from
             "_vendors": sorted(vendors),
         }
+
+    def _promise_after_slip(self, vendor_id, day, lateness, warehouse, reasons):
+        """``day`` a vendor's goods are planned to come, moved by the working
+        days within which 90 % of that vendor's goods came (its measured lateness)."""
+        days = lateness.get(vendor_id, 0)
+        if not days or not day:
+            return day
+        reasons.append(
+            self.env._(
+                "%(vendor)s is usually late: %(days)s working days added",
+                vendor=self.env["res.partner"].browse(vendor_id).display_name,
+                days=days,
+            )
+        )
+        return warehouse._promise_working_day(day, days_after=days)
 
     def _promise_supply_reason(self, source, piece):
         if source == "production":

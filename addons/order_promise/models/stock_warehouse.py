@@ -93,25 +93,42 @@ class StockWarehouse(models.Model):
                       AND loc.parent_path LIKE %(inside)s
                  GROUP BY q.product_id
                 UNION ALL
-                   SELECT m.product_id,
-                          (m.date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date,
+                   SELECT m.product_id, part.day,
                           CASE WHEN dst.parent_path NOT LIKE %(inside)s THEN 'demand'
                                WHEN src.usage = 'production' THEN 'production'
                                ELSE 'receipt' END,
-                          SUM(CASE WHEN dst.parent_path LIKE %(inside)s
-                                   THEN m.product_qty ELSE -m.product_qty END),
+                          SUM(part.qty),
                           MIN(pk.partner_id) FILTER (WHERE src.usage = 'supplier')
                      FROM stock_move m
                      JOIN stock_location src ON src.id = m.location_id
                      JOIN stock_location dst ON dst.id = m.location_dest_id
                 LEFT JOIN stock_picking pk ON pk.id = m.picking_id
-                    WHERE m.product_id = ANY(%(products)s)
+                     -- what goes out is taken on its day, what it already reserved now
+                     -- (a day long past counts today): reserved goods are not free
+                     CROSS JOIN LATERAL (
+                          SELECT CASE WHEN dst.parent_path LIKE %(inside)s OR m.product_uom_qty = 0
+                                      THEN 0
+                                      ELSE LEAST(m.product_qty, GREATEST(m.quantity, 0)
+                                                 * m.product_qty / m.product_uom_qty) END
+                                 AS reserved) r
+                     -- what should have come and has not will not come today
+                     CROSS JOIN LATERAL (VALUES
+                          (CASE WHEN dst.parent_path LIKE %(inside)s
+                                 AND (m.date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date
+                                     < %(today)s
+                                THEN %(today)s + 1
+                                ELSE (m.date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date END,
+                           CASE WHEN dst.parent_path LIKE %(inside)s THEN m.product_qty
+                                ELSE r.reserved - m.product_qty END),
+                          (DATE '2000-01-01', -r.reserved)) part(day, qty)
+                    WHERE m.product_id = ANY(%(products)s) AND part.qty != 0
                       AND m.state NOT IN ('draft', 'cancel', 'done')
                       AND (src.parent_path LIKE %(inside)s) != (dst.parent_path LIKE %(inside)s)
                       AND m.id != ALL(%(excluded)s)
                       AND (%(sale_demand)s OR m.sale_line_id IS NULL OR dst.usage != 'customer')
                  GROUP BY m.product_id, 2, 3""",
                 sale_demand=sale_demand,
+                today=self._promise_today(place),
                 tz=place.tz.zone,
                 products=list(timelines),
                 inside=inside,

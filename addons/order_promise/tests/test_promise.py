@@ -213,6 +213,49 @@ class TestPromise(PromiseCase):
         self.assertIn("Wenzhou Springs", quote.promise_why)
         self.assertIn("delivered 50 % of its goods on time", quote.promise_why)
 
+    def purchase(self, vendor, quantity, planned):
+        purchase = self.env["purchase.order"].create(
+            {
+                "partner_id": vendor.id,
+                "order_line": [
+                    Command.create(
+                        {
+                            "product_id": self.bolt.id,
+                            "product_qty": quantity,
+                            "date_planned": datetime.combine(planned, time(12)),
+                        }
+                    )
+                ],
+            }
+        )
+        purchase.button_confirm()
+        return purchase
+
+    def test_a_vendor_usually_late_is_waited_for(self):
+        if "purchase.order" not in self.env:
+            self.skipTest("purchase is not installed")
+        vendor = self.env["res.partner"].create({"name": "Slow Springs 慢弹簧"})
+        # five purchases planned last Wednesday, all received today: 3 working days late
+        for _index in range(5):
+            self.validate(self.purchase(vendor, 1, day(-5)).picking_ids)
+        self.assertEqual(
+            self.env["sale.order"]._promise_vendor_lateness(vendor.ids), {vendor.id: 3}
+        )
+        # 5 on hand, 3 more planned on Thursday from the same vendor
+        self.purchase(vendor, 10, day(3))
+        quote = self.quote((self.bolt, 8))
+        line = self.line_promise(quote)
+        # Thursday + 3 working days: next Tuesday
+        self.assertEqual(line["ship_date"], "2037-03-10")
+        self.assertEqual(
+            line["split"], [{"qty": 5.0, "date": "2037-03-02"}, {"qty": 3.0, "date": "2037-03-10"}]
+        )
+        self.assertIn("Slow Springs 慢弹簧 is usually late: 3 working days added", line["why"])
+        # a vendor measured fewer than five times is not judged
+        other = self.env["res.partner"].create({"name": "New Vendor 新供应商"})
+        self.validate(self.purchase(other, 1, day(-5)).picking_ids)
+        self.assertEqual(self.env["sale.order"]._promise_vendor_lateness(other.ids), {})
+
     def test_a_kit_ships_when_its_last_component_can(self):
         if "mrp.bom" not in self.env:
             self.skipTest("mrp is not installed")
