@@ -34,6 +34,7 @@ import sys
 import time
 from datetime import timedelta
 
+from benchlib import environment, registry, start_odoo
 from kpi import Progress, _copy_sql
 
 LINES_PER_ORDER = 5
@@ -300,18 +301,11 @@ def main(argv=None):
     parser.add_argument("--addons-path", default=None)
     args = parser.parse_args(argv)
 
-    import odoo
-    from odoo import SUPERUSER_ID, api
-
-    odoo_args = ["--log-level=warn"]
-    if args.addons_path:
-        odoo_args.append(f"--addons-path={args.addons_path}")
-    odoo.tools.config.parse_config(odoo_args)
-    registry = odoo.modules.registry.Registry(args.db)
+    start_odoo(args.addons_path)
     progress = Progress()
     rng = random.Random(args.seed)
-    with registry.cursor() as cr:
-        env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
+    with registry(args.db).cursor() as cr:
+        env = environment(cr, {"tracking_disable": True})
         if "promise_reachable_date" not in env["sale.order"]._fields:
             print("order_promise is not installed in", args.db)
             return 1
@@ -335,7 +329,7 @@ def main(argv=None):
             "(SELECT id FROM product_template WHERE name->>'en_US' LIKE 'BP %%')"
         )
         product_ids = [row[0] for row in cr.fetchall()]
-        admin = api.Environment(cr, env.ref("base.user_admin").id, {"tz": "UTC"})
+        admin = environment(cr, {"tz": "UTC"}, uid=env.ref("base.user_admin").id)
         Order = admin["sale.order"]
 
         progress(f"re-promising {open_lines} open lines (from scratch)")

@@ -265,6 +265,8 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=4)
     parser.add_argument("--addons-path", default=None)
     args = parser.parse_args(argv)
+    if not 0 <= args.warmup < args.days:
+        parser.error("--warmup must leave days to score (0 <= warmup < days)")
 
     from freezegun import freeze_time
 

@@ -218,7 +218,7 @@ if [ -n "$PROMISE_DB" ]; then
   # PRM-4: promises kept on a replayed history (a goal, printed; rolled back)
   step "PRM-4: python3 bench/promise_accuracy.py --db $PROMISE_DB"
   rc=0
-  py bench/promise_accuracy.py --db "$PROMISE_DB" --days "$(scaled 60 10)" \
+  py bench/promise_accuracy.py --db "$PROMISE_DB" --days "$(scaled 80 20)" --warmup "$(scaled 20 5)" \
     --addons-path "$ADDONS_PATH" | tee "$LOG_DIR/promise_accuracy.out" || rc=$?
   grep '^PROMISE' "$LOG_DIR/promise_accuracy.out" >>"$BENCH_RESULTS" || true
   [ "$rc" -eq 0 ] || failed+=("PRM-4 (exit $rc)")
