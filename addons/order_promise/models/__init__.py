@@ -1,6 +1,7 @@
 from . import res_company
 from . import stock_warehouse
 from . import order_promise_allocation
+from . import order_promise_queue
 from . import stock_move
 from . import stock_picking
 from . import sale_order_line

@@ -6,10 +6,7 @@ from odoo.tools import SQL
 
 from odoo.addons.order_tracking.tools import history
 
-from .res_company import HISTORY_DAYS, MIN_SAMPLES
-
-# how sure a vendor's slip is covered: this share of its receipts came no later
-LATENESS_SHARE = 0.9
+from .res_company import HISTORY_DAYS, LATENESS_SHARE, MIN_SAMPLES
 
 
 class SaleOrder(models.Model):
@@ -176,15 +173,24 @@ class SaleOrder(models.Model):
                 working[day] = warehouse._promise_working_day(day)
             return working[day]
 
-        # how late the vendors the dates may wait for usually are
+        # how late the vendors the dates may wait for usually are, and the workshop
         lateness = self._promise_vendor_lateness(
             {vendor for timeline in timelines.values() for vendor in timeline[3].values()}
             | set(products.seller_ids.partner_id.ids)
         )
+        measures = warehouse.company_id._promise_measures()
         line_promises = {}
         for order in self:
             line_promises[order.id] = [
-                line._promise_line(needs[line.id], timelines, movements, warehouse, today, lateness)
+                line._promise_line(
+                    needs[line.id],
+                    timelines,
+                    movements,
+                    warehouse,
+                    today,
+                    lateness,
+                    production_days=measures[2][0],
+                )
                 for line in lines_of[order.id]
             ]
             for promise in line_promises[order.id]:
@@ -200,16 +206,12 @@ class SaleOrder(models.Model):
                 for vendor in line["_vendors"]
             }
         )
-        company_measures = {}
-        result = {}
-        for order in self:
-            company = order.company_id
-            if company not in company_measures:
-                company_measures[company] = company._promise_measures()
-            result[order.id] = order._promise_order(
-                line_promises[order.id], today, working_day, company_measures[company], vendor_rates
+        return {
+            order.id: order._promise_order(
+                line_promises[order.id], today, working_day, measures, vendor_rates
             )
-        return result
+            for order in self
+        }
 
     def _promise_vendor_lateness(self, vendor_ids):
         """``{vendor id: working days}``: how late each vendor's goods came
@@ -261,7 +263,7 @@ class SaleOrder(models.Model):
         company's (``res.company._promise_measures``), ``vendor_rates`` the
         on-time share of the vendors its dates wait for."""
         self.ensure_one()
-        (transit, transit_samples), (share, share_samples) = measures
+        (transit, transit_samples), (share, share_samples), production = measures
         why = [line["why"] for line in lines if line.get("why")]
         dates = [line["ship_date"] for line in lines]
         if not lines:
@@ -297,21 +299,37 @@ class SaleOrder(models.Model):
                     "Confidence not measured yet (%(count)s orders shipped).", count=share_samples
                 )
             )
+        # each slip the date waits for: (its on-time share, why it lowers the confidence)
+        slips = [
+            (
+                vendor_rates[vendor_id],
+                self.env._(
+                    "%(vendor)s delivered %(rate)s %% of its goods on time in the last year: "
+                    "the date waits for it.",
+                    vendor=self.env["res.partner"].browse(vendor_id).display_name,
+                    rate=round(vendor_rates[vendor_id] * 100),
+                ),
+            )
+            for vendor_id in sorted({vendor for line in lines for vendor in line["_vendors"]})
+            if vendor_id in vendor_rates
+        ]
+        made_share = production[1]
+        if made_share is not None and any(line["_production"] for line in lines):
+            slips.append(
+                (
+                    made_share,
+                    self.env._(
+                        "%(rate)s %% of the manufacturing orders of the last year finished by "
+                        "their first planned end: the date waits for manufacturing.",
+                        rate=round(made_share * 100),
+                    ),
+                )
+            )
         confidence = share
-        for vendor_id in sorted({vendor for line in lines for vendor in line["_vendors"]}):
-            if vendor_id not in vendor_rates:
-                continue
-            rate = vendor_rates[vendor_id]
+        for rate, reason in slips:
             confidence = rate if confidence is None else confidence * rate
             if rate < 1:
-                why.append(
-                    self.env._(
-                        "%(vendor)s delivered %(rate)s %% of its goods on time in the last year: "
-                        "the date waits for it.",
-                        vendor=self.env["res.partner"].browse(vendor_id).display_name,
-                        rate=round(rate * 100),
-                    )
-                )
+                why.append(reason)
         return {
             "ship_date": ship,
             "delivery_date": delivery,

@@ -107,8 +107,9 @@ class SaleOrder(models.Model):
 
     @api.model
     def _promise_touch(self, products=(), orders=()):
-        """Re-allocate ``products`` (ids) and re-check ``orders`` (ids) just
-        before the transaction commits, once for all it touched."""
+        """Re-allocate ``products`` (ids) and re-check ``orders`` (ids) once
+        the transaction commits, once for all it touched (queued just before
+        it commits)."""
         precommit = self.env.cr.precommit
         touched = precommit.data.get(TOUCHED)
         if touched is None:
@@ -118,17 +119,10 @@ class SaleOrder(models.Model):
         touched[1].update(orders)
 
     def _promise_precommit(self):
+        """Queue what the transaction touched: re-allocated right after it
+        commits (``order.promise.queue``)."""
         products, orders = self.env.cr.precommit.data.pop(TOUCHED, (set(), set()))
-        if not products and not orders:
-            return
-        try:
-            with self.env.cr.savepoint():
-                self.sudo()._promise_reallocate(sorted(products), sorted(orders))
-        except Exception:  # noqa: BLE001 - a promise never stops the business fact
-            _logger.exception(
-                "order_promise: promises of products %s not updated; the nightly pass will",
-                sorted(products)[:20],
-            )
+        self.env["order.promise.queue"].sudo()._promise_enqueue(products, orders)
 
     # ------------------------------------------------------------------
     # The nightly pass
@@ -224,9 +218,7 @@ class SaleOrder(models.Model):
             found = {}
             for product_id, demands in by_product.items():
                 on_hand, movements, _kinds, _vendors = timelines[product_id]
-                given = atp.allocate(
-                    on_hand, movements, [(row[0], row[2]) for row in demands], today
-                )
+                given = self._promise_allocate_product(on_hand, movements, demands, today)
                 for move_id, _product, _qty, _wh, line_id, *_rest in demands:
                     day, short = given[move_id]
                     if short > 1e-6:
@@ -255,12 +247,32 @@ class SaleOrder(models.Model):
         }
 
     @api.model
+    def _promise_allocate_product(self, on_hand, movements, demands, today):
+        """``{move id: (day or None, short)}`` of one product's deliveries
+        (``demands``: their rows, in priority): what a delivery already
+        reserved is its own, today, whatever its priority (the warehouse will
+        not take it back); the rest is given in priority from what is not
+        reserved."""
+        reserved = {row[0]: min(row[11], row[2]) for row in demands}
+        given = atp.allocate(
+            on_hand - sum(reserved.values()),
+            movements,
+            [
+                (row[0], row[2] - reserved[row[0]])
+                for row in demands
+                if row[2] - reserved[row[0]] > 1e-6
+            ],
+            today,
+        )
+        return {row[0]: given.get(row[0], (today, 0.0)) for row in demands}
+
+    @api.model
     def _promise_may_change(self, row, days):
         """Whether a delivery's new day may change its order's promise: an
         order on track whose reachable day this day still keeps (plus the
         delivery time) stays as it is."""
         day = days.get(row[0])
-        _m, _p, _q, _w, _l, _o, _d, _a, reachable, at_risk, transit = row
+        _m, _p, _q, _w, _l, _o, _d, _a, reachable, at_risk, transit, _r = row
         return bool(
             at_risk or not reachable or not day or day + timedelta(days=transit) > reachable
         )
@@ -268,16 +280,20 @@ class SaleOrder(models.Model):
     @api.model
     def _promise_demand_rows(self, product_ids):
         """``[(move, product, qty, warehouse, line, order, day, allocated,
-        reachable, at risk, transit days)]``: the open deliveries of confirmed
-        orders for ``product_ids``, each warehouse's and product's in
-        priority, with the day they were last given (``allocated``: whether
-        they were) and what their order holds."""
+        reachable, at risk, transit days, reserved)]``: the open deliveries of
+        confirmed orders for ``product_ids``, each warehouse's and product's
+        in priority, with the day they were last given (``allocated``: whether
+        they were), what their order holds, and what they reserved (quantities
+        in the product's unit)."""
         return self.env.execute_query(
             SQL(
                 """SELECT m.id, m.product_id, m.product_qty, so.warehouse_id, sol.id, so.id,
                           a.day, a.id IS NOT NULL,
                           so.promise_reachable_date, so.promise_at_risk,
-                          COALESCE(c.promise_transit_days, 0)
+                          COALESCE(c.promise_transit_days, 0),
+                          CASE WHEN m.product_uom_qty = 0 THEN 0
+                               ELSE GREATEST(m.quantity, 0) * m.product_qty / m.product_uom_qty
+                          END
                      FROM stock_move m
                      JOIN stock_location dst ON dst.id = m.location_dest_id
                      JOIN sale_order_line sol ON sol.id = m.sale_line_id

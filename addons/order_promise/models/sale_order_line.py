@@ -62,16 +62,21 @@ class SaleOrderLine(models.Model):
             line.promise_ship_date = promise.get("ship_date") or False
             line.promise_source = promise.get("source") or False
 
-    def _promise_line(self, needs, timelines, movements, warehouse, today, lateness=None):
+    def _promise_line(
+        self, needs, timelines, movements, warehouse, today, lateness=None, production_days=0
+    ):
         """The line's promise: each thing it needs taken from its timeline
         (``movements`` is updated, so the next line sees it taken), the short
         rest bought or made; the line ships when the last of them can. What
         waits for a vendor waits as long as that vendor is usually late too
-        (``lateness``: ``{vendor id: working days}``, as measured)."""
+        (``lateness``: ``{vendor id: working days}``, as measured), what
+        waits for manufacturing as long as the company's manufacturing orders
+        usually finish late (``production_days``)."""
         lateness = lateness or {}
         self.ensure_one()
         outcomes = []  # (day or None, source, why, pieces)
         vendors = set()  # the vendors whose deliveries make the date
+        made = False  # the date waits for manufacturing
         for product, quantity in needs:
             on_hand, _planned, kinds, receipt_vendors = timelines[product.id]
             free = atp.free_today(on_hand, movements[product.id], today)
@@ -92,7 +97,13 @@ class SaleOrderLine(models.Model):
                 )
             if source in ("receipt", "production") and pieces:
                 reasons.append(self._promise_supply_reason(source, pieces[-1]))
-                if receipt_vendors.get(day):
+                if source == "production":
+                    made = True
+                    day = self._promise_after_production_slip(
+                        day, production_days, warehouse, reasons
+                    )
+                    pieces[-1]["date"] = day
+                elif receipt_vendors.get(day):
                     vendors.add(receipt_vendors[day])
                     day = self._promise_after_slip(
                         receipt_vendors[day], day, lateness, warehouse, reasons
@@ -107,6 +118,11 @@ class SaleOrderLine(models.Model):
                     vendor = self._promise_seller(product, taken["short"], today).partner_id.id
                     vendors.add(vendor)
                     day = self._promise_after_slip(vendor, day, lateness, warehouse, reasons)
+                elif source == "make_lead":
+                    made = True
+                    day = self._promise_after_production_slip(
+                        day, production_days, warehouse, reasons
+                    )
                 if day:
                     pieces.append({"qty": taken["short"], "date": day})
             why = ""
@@ -135,7 +151,21 @@ class SaleOrderLine(models.Model):
             "why": why,
             # not part of the API: what the confidence learns from
             "_vendors": sorted(vendors),
+            "_production": made,
         }
+
+    def _promise_after_production_slip(self, day, days, warehouse, reasons):
+        """``day`` planned manufacturing finishes, moved by the working days
+        within which 90 % of the company's manufacturing orders finished after
+        their first planned end."""
+        if not days or not day:
+            return day
+        reasons.append(
+            self.env._(
+                "manufacturing usually finishes late: %(days)s working days added", days=days
+            )
+        )
+        return warehouse._promise_working_day(day, days_after=days)
 
     def _promise_after_slip(self, vendor_id, day, lateness, warehouse, reasons):
         """``day`` a vendor's goods are planned to come, moved by the working

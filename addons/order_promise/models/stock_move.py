@@ -28,6 +28,14 @@ class StockMove(models.Model):
         help="The day this delivery can ship when the warehouse's supply is given to the open "
         "orders in priority; empty when nothing planned can cover it.",
     )
+    promise_first_date = fields.Datetime(
+        string="First Planned Date",
+        readonly=True,
+        copy=False,
+        help="The date the move was planned for when it was created: how late supply really "
+        "came is measured against it (a manufacturing order finished after its first planned "
+        "end slipped, however often it was rescheduled).",
+    )
 
     def _compute_promise_date(self):
         days = dict(
@@ -42,8 +50,8 @@ class StockMove(models.Model):
             move.promise_date = days.get(move.id, False)
 
     def _promise_check_not_written(self, vals_list):
-        """The allocated day is the allocation's (written in SQL): nobody
-        else sets it."""
+        """The allocated day is the allocation's (written in SQL) and the
+        first planned date is the move's creation's: nobody else sets them."""
         if any("promise_date" in vals for vals in vals_list):
             raise AccessError(
                 self.env._(
@@ -51,10 +59,19 @@ class StockMove(models.Model):
                     "cannot be written."
                 )
             )
+        if any("promise_first_date" in vals for vals in vals_list):
+            raise AccessError(
+                self.env._(
+                    "The date a move was first planned for is kept as it was created; it "
+                    "cannot be written."
+                )
+            )
 
     @api.model_create_multi
     def create(self, vals_list):
         self._promise_check_not_written(vals_list)
+        now = fields.Datetime.now()
+        vals_list = [dict(vals, promise_first_date=vals.get("date") or now) for vals in vals_list]
         moves = super().create(vals_list)
         moves._promise_touch()
         return moves

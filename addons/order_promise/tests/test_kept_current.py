@@ -59,6 +59,26 @@ class TestKeptCurrent(PromiseCase):
         self.assertEqual(first.promise_reachable_date, day(9))
         self.assertEqual(first.promise_risk_since, datetime.combine(MONDAY, time(10)))
 
+    def test_what_a_delivery_reserved_stays_its_own(self):
+        self.warehouse.out_type_id.reservation_method = "at_confirm"
+        self.set_stock(self.bolt, 5)
+        self.receipt(self.bolt, 5, day(3))
+        # the later promise was confirmed first and reserved the five on hand
+        later = self.order(5, day(6))
+        self.assertEqual(later.picking_ids.move_ids.quantity, 5)
+        # an earlier promise made urgent comes first, but not before goods reserved
+        earlier = self.order(5, day(4), urgent=True)
+        self.assertEqual(earlier.picking_ids.move_ids.quantity, 0)
+        self.settle()
+        self.assertEqual(later.picking_ids.move_ids.promise_date, day(0))
+        self.assertEqual(earlier.picking_ids.move_ids.promise_date, day(3))
+        self.assertFalse((earlier | later).filtered("promise_at_risk"))
+        # unreserved, priority decides again
+        later.picking_ids.do_unreserve()
+        self.settle()
+        self.assertEqual(earlier.picking_ids.move_ids.promise_date, day(0))
+        self.assertEqual(later.picking_ids.move_ids.promise_date, day(3))
+
     def test_a_promise_that_can_be_kept_is_not_changed(self):
         thursday = self.receipt(self.bolt, 5, day(3))
         order = self.order(3, day(5))
@@ -104,6 +124,31 @@ class TestKeptCurrent(PromiseCase):
         self.settle()
         self.assertEqual(order.promise_reachable_date, day(3))
         self.assertTrue(order.promise_at_risk, "ships today, three days on the road")
+
+    def test_the_write_queues_and_the_scheduled_action_re_allocates(self):
+        receipt = self.receipt(self.bolt, 5, day(3))
+        order = self.order(3, day(5))
+        self.settle()
+        self.assertFalse(order.promise_at_risk)
+        cron = self.env.ref("order_promise.order_promise_queue_cron")
+        Trigger = self.env["ir.cron.trigger"]
+        woken = Trigger.search_count([("cron_id", "=", cron.id)])
+        # the vendor slips to next Wednesday: the transaction commits
+        receipt.move_ids.date = noon(day(9))
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+        # it only queued the product and woke the scheduled action
+        queue = self.env["order.promise.queue"]
+        self.assertEqual(queue.search([]).mapped("product_id"), [self.bolt.id])
+        self.assertEqual(Trigger.search_count([("cron_id", "=", cron.id)]), woken + 1)
+        order.invalidate_recordset()
+        self.assertFalse(order.promise_at_risk)
+        # which re-allocates it moments later
+        cron.method_direct_trigger()
+        order.invalidate_recordset()
+        self.assertTrue(order.promise_at_risk)
+        self.assertEqual(order.promise_reachable_date, day(9))
+        self.assertFalse(queue.search([]))
 
     def test_facts_of_other_products_leave_the_promise_alone(self):
         order = self.order(2, day(2))

@@ -2,8 +2,8 @@ from datetime import date, datetime, time, timedelta
 
 from freezegun import freeze_time
 
-from odoo import Command
-from odoo.exceptions import UserError
+from odoo import Command, fields
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
 from odoo.addons.order_tracking.tests.common import OrderTrackingCase
@@ -44,9 +44,11 @@ class PromiseCase(OrderTrackingCase):
         return order
 
     def settle(self):
-        """What the transaction touched is re-allocated as it commits."""
+        """What the transaction touched is queued as it commits, and
+        re-allocated by the scheduled action it wakes."""
         self.env.flush_all()
         self.env.cr.precommit.run()
+        self.env["order.promise.queue"]._promise_run()
 
     def quote(self, *lines, **vals):
         return self.create_order(list(lines), **vals)
@@ -296,6 +298,74 @@ class TestPromise(PromiseCase):
         line = self.line_promise(quote)
         # components on Tuesday, then 3 working days: Friday
         self.assertEqual((line["source"], line["ship_date"]), ("make_lead", "2037-03-06"))
+
+    def test_manufacturing_that_finishes_late_is_waited_for(self):
+        if "mrp.production" not in self.env:
+            self.skipTest("mrp is not installed")
+        cabinet = self._create_product("Cabinet 柜体")
+        cabinet.route_ids = [Command.set(self.warehouse.manufacture_pull_id.route_id.ids)]
+        bom = self.env["mrp.bom"].create(
+            {
+                "product_tmpl_id": cabinet.product_tmpl_id.id,
+                "produce_delay": 3,
+                "bom_line_ids": [Command.create({"product_id": self.bolt.id, "product_qty": 1})],
+            }
+        )
+        self.env.company.manufacturing_lead = 0
+        self.set_stock(self.bolt, 100)
+
+        def production(quantity, start):
+            return self.env["mrp.production"].create(
+                {
+                    "product_id": cabinet.id,
+                    "product_qty": quantity,
+                    "bom_id": bom.id,
+                    "date_start": datetime.combine(start, time(8)),
+                }
+            )
+
+        # five manufacturing orders planned to finish last Wednesday (started Sunday,
+        # 3 days): one finished then, four today, 3 working days late
+        self.frozen.stop()
+        for index in range(5):
+            with freeze_time(datetime.combine(day(-10), time(8))):
+                made = production(1, day(-8))
+                made.action_confirm()
+                self.assertEqual(made.date_finished.date(), day(-5))
+            with freeze_time(datetime.combine(day(-5) if index == 0 else day(0), time(10))):
+                # rescheduled on the way: still measured against its first planned end
+                made.date_start = datetime.combine(day(-1), time(8))
+                made.qty_producing = made.product_qty
+                made._set_qty_producing()
+                made.button_mark_done()
+        self.frozen.start()
+        self.assertEqual(self.env.company._promise_production_slips(), (3, 0.2, 5))
+        self.env.company._promise_refresh_measures()
+        self.env.company.write({"promise_on_time_share": 0.9, "promise_on_time_samples": 10})
+        # the five made are on hand; two more planned to finish on Thursday
+        production(2, day(0)).action_confirm()
+        quote = self.quote((cabinet, 7))
+        line = self.line_promise(quote)
+        # Thursday + the 3 working days manufacturing is usually late: next Tuesday
+        self.assertEqual((line["source"], line["ship_date"]), ("production", "2037-03-10"))
+        self.assertEqual(
+            line["split"], [{"qty": 5.0, "date": "2037-03-02"}, {"qty": 2.0, "date": "2037-03-10"}]
+        )
+        self.assertIn("manufacturing usually finishes late: 3 working days added", line["why"])
+        # 90 % of the orders on time, 20 % of the manufacturing orders
+        self.assertAlmostEqual(quote.promise_confidence, 0.18)
+        self.assertIn("20 % of the manufacturing orders", quote.promise_why)
+        # to make: today's components, 3 days' lead time, 3 late: next Tuesday too
+        more = self.quote((cabinet, 10))
+        self.assertEqual(
+            (self.line_promise(more)["source"], self.line_promise(more)["ship_date"]),
+            ("make_lead", "2037-03-10"),
+        )
+        # from stock: manufacturing does not lower the confidence
+        self.assertAlmostEqual(self.quote((cabinet, 1)).promise_confidence, 0.9)
+        # the first planned end is the creation's: nobody writes it
+        with self.assertRaises(AccessError):
+            made.move_finished_ids.write({"promise_first_date": fields.Datetime.now()})
 
     def test_public_holiday_and_make_up_saturday(self):
         self.env["resource.calendar.leaves"].create(

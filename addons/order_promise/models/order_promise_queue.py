@@ -1,0 +1,75 @@
+import logging
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from odoo.addons.order_tracking.tools import transaction
+
+_logger = logging.getLogger(__name__)
+
+# products re-allocated per step of a run (committed after each in the cron)
+QUEUE_BATCH = 500
+
+
+class OrderPromiseQueue(models.Model):
+    """What committed transactions touched, waiting to be re-allocated (SPEC
+    PRM-3): a transaction that changes a product's supply or demand adds the
+    product (and the orders it confirmed, cancelled or re-promised) here as
+    it commits, and wakes the scheduled action that gives the product's
+    supply to its open orders in priority moments later — so a receipt
+    validated or rescheduled does not wait for fifty orders to be re-checked,
+    nor lock them. Plain ids, no foreign keys: adding a row locks nothing;
+    an id gone by the time it runs has nothing left to re-allocate."""
+
+    _name = "order.promise.queue"
+    _description = "Order Promise: Products and Orders to Re-allocate"
+    _log_access = False
+
+    product_id = fields.Integer(readonly=True)
+    order_id = fields.Integer(readonly=True)
+
+    @api.model
+    def _promise_enqueue(self, product_ids, order_ids):
+        """Add what a transaction touched and wake the scheduled action once
+        it commits."""
+        if not product_ids and not order_ids:
+            return
+        self.env.execute_query(
+            SQL(
+                """INSERT INTO order_promise_queue (product_id, order_id)
+                   SELECT UNNEST(%s::int[]), NULL UNION ALL SELECT NULL, UNNEST(%s::int[])""",
+                sorted(product_ids),
+                sorted(order_ids),
+            )
+        )
+        cron = self.env.ref("order_promise.order_promise_queue_cron", raise_if_not_found=False)
+        if cron:
+            cron.sudo()._trigger()
+
+    @api.model
+    def _promise_run(self):
+        """Re-allocate what is waiting, a batch of products at a time; the
+        orders touched are re-checked with the last batch. A batch that fails
+        is logged and left to the nightly pass: it never blocks the queue."""
+        rows = self.env.execute_query(
+            SQL("DELETE FROM order_promise_queue RETURNING product_id, order_id")
+        )
+        products = sorted({product for product, _order in rows if product})
+        orders = sorted({order for _product, order in rows if order})
+        if not products and not orders:
+            return 0
+        Order = self.env["sale.order"].sudo()
+        batches = [products[i : i + QUEUE_BATCH] for i in range(0, len(products), QUEUE_BATCH)]
+        batches = batches or [[]]
+        for index, batch in enumerate(batches):
+            last = index == len(batches) - 1
+            try:
+                with self.env.cr.savepoint():
+                    Order._promise_reallocate(batch, orders if last else ())
+            except Exception:  # noqa: BLE001 - the nightly pass repairs, the queue moves on
+                _logger.exception(
+                    "order_promise: products %s not re-allocated; the nightly pass will",
+                    batch[:20],
+                )
+            transaction.commit_between_batches(self.env)
+        return len(products)
