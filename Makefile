@@ -16,7 +16,7 @@ export TEST_DB DEMO_DB PYTHON
 
 LINT_DIRS := $(wildcard addons tests bench)
 
-.PHONY: help deps test test-clock test-matrix rel4 upgrade-check demo demo-check bench soak i18n lint readme clean
+.PHONY: help deps test test-clock test-matrix rel4 upgrade-check demo demo-check bench soak cluster i18n lint readme clean
 
 help:
 	@echo "make test-clock - the project suite again with the test clock $(TEST_CLOCK_SHIFT) from PostgreSQL's"
@@ -29,6 +29,7 @@ help:
 	@echo "make deps   - install what is missing: PostgreSQL, Odoo 18, Python test tools, Chromium, wkhtmltopdf, CJK fonts"
 	@echo "make bench  - benchmarks against plain Odoo in the same run (bench/README.md)"
 	@echo "make soak   - REL-5 soak and fault run: concurrent clients on --workers, a worker killed, PostgreSQL restarted"
+	@echo "make cluster - OPS-4: two Odoo nodes behind HAProxy, a PostgreSQL standby serving the reads, a node killed"
 	@echo "make i18n   - re-export each add-on's .pot from $(TEST_DB) and merge it into zh_CN.po"
 	@echo "make lint   - ruff (check, format) on $(LINT_DIRS) and pylint-odoo (OCA mandatory checks) on addons/"
 	@echo "make readme - regenerate each add-on's README.md from its readme/ fragments"
@@ -76,6 +77,9 @@ bench: deps
 # cluster unless PGHOST/PGPORT (then SOAK_PG_RESTART) are given: scripts/soak.sh
 soak: deps
 	bash scripts/soak.sh
+
+cluster: deps
+	bash scripts/cluster.sh
 
 i18n:
 	@for m in $$(ls -d addons/*/ | sed 's#/$$##'); do \

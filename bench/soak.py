@@ -47,9 +47,11 @@ from soak_clients import (  # noqa: E402
 # -- the server and the faults ----------------------------------------------------------
 
 
-def start_server(args):
-    log = open(args.server_log, "a")  # noqa: SIM115 - closed with the run
-    command = [
+def odoo_command(args, port, logfile, cron_threads=1):
+    """The command that starts Odoo on ``args.db`` with ``args.workers`` HTTP
+    workers and ``cron_threads`` cron workers on ``port`` (its websocket on
+    the next), through the project's launcher."""
+    return [
         "bash",
         os.path.join(REPO, "scripts", "odoo.sh"),
         "-c",
@@ -58,15 +60,20 @@ def start_server(args):
         args.db,
         f"--db-filter=^{re.escape(args.db)}$",
         f"--workers={args.workers}",
-        "--max-cron-threads=1",
+        f"--max-cron-threads={cron_threads}",
         "--http-interface=127.0.0.1",
-        f"--http-port={args.http_port}",
-        f"--gevent-port={args.http_port + 1}",
+        f"--http-port={port}",
+        f"--gevent-port={port + 1}",
         "--limit-time-real=300",
         "--limit-time-cpu=240",
         "--limit-request=100000",
-        f"--logfile={args.server_log}",
+        f"--logfile={logfile}",
     ]
+
+
+def start_server(args):
+    log = open(args.server_log, "a")  # noqa: SIM115 - closed with the run
+    command = odoo_command(args, args.http_port, args.server_log)
     server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
     deadline = time.time() + 180
     while time.time() < deadline:
@@ -124,18 +131,25 @@ def busy_worker(server, port, patience=30):
     return None
 
 
+def reached(run, fraction, started):
+    """Wait until ``fraction`` of the run is behind (of the orders created or
+    of the time): False when the run stopped first."""
+    args = run.args
+    while not run.stop.is_set():
+        done = run.progress["create"] / max(args.orders, 1)
+        elapsed = (time.time() - started) / args.time_limit
+        if max(done, elapsed) >= fraction:
+            return True
+        time.sleep(0.5)
+    return False
+
+
 def faults(run, server, started):
     """SIGKILL an HTTP worker in the middle of a request, later restart PostgreSQL."""
     args = run.args
     plan = [(args.kill_at, "worker_kill"), (args.pg_restart_at, "pg_restart")]
     for fraction, kind in plan:
-        while not run.stop.is_set():
-            done = run.progress["create"] / max(args.orders, 1)
-            elapsed = (time.time() - started) / args.time_limit
-            if max(done, elapsed) >= fraction:
-                break
-            time.sleep(0.5)
-        if run.stop.is_set():
+        if not reached(run, fraction, started):
             return
         if kind == "worker_kill":
             victim = busy_worker(server, args.http_port)
@@ -194,35 +208,14 @@ def main():
     args = parser.parse_args()
     random.seed(1868)
 
-    import odoo  # noqa: PLC0415 - the driver loads Odoo for the set-up and the checks
-    from odoo.modules.registry import Registry  # noqa: PLC0415
-
-    odoo.tools.config.parse_config(["-c", args.odoo_conf, "-d", args.db, "--log-level=warn"])
-    receiver = Receiver(args.receiver_port)
-    print(f"==> Preparing {args.db}: company, people, products, approval and alert rules")
-    registry = Registry(args.db)
-    with registry.cursor() as cr:
-        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-        env.ref("base.user_admin").password = "admin"
-        data = soak_data.prepare(env, receiver.url)
-    odoo.sql_db.close_all()
-    run = Run(args, data)
+    registry, receiver, run = prepare(args, args.receiver_port)
     print(
         f"==> Odoo with --workers={args.workers} and a cron worker on http://127.0.0.1:{args.http_port}"
         f" (log: {args.server_log})"
     )
     server = start_server(args)
     started = time.time()
-    people = [threading.Thread(target=salesperson, args=(run, f"soak_sales{n}")) for n in (1, 2, 3)]
-    people += [threading.Thread(target=approver, args=(run, f"soak_approver{n}")) for n in (1, 2)]
-    people += [
-        threading.Thread(target=warehouse, args=(run, f"soak_wh{n + 1}", n, 2)) for n in range(2)
-    ]
-    people += [
-        threading.Thread(target=finance, args=(run, "soak_finance")),
-        threading.Thread(target=customer, args=(run,)),
-        threading.Thread(target=alert_desk, args=(run,)),
-    ]
+    people = company(run)
     print(
         f"==> {len(people)} clients on {args.orders} orders, at most {args.time_limit} s;"
         f" faults: worker kill at {args.kill_at:.0%},"
@@ -241,7 +234,64 @@ def main():
     for thread in people:
         thread.join(150)
     elapsed = time.time() - started
-    # a last scan, the webhook queue given a minute, then the server stops
+    wind_down(run)
+    server.send_signal(signal.SIGTERM)
+    try:
+        server.wait(60)
+    except subprocess.TimeoutExpired:
+        server.kill()
+    print("==> Checking every order, its history, its node, the alerts and the webhooks")
+    figures = checked(registry, run, receiver)
+    report(run, figures, elapsed, args)
+
+
+def prepare(args, receiver_port):
+    """Odoo loaded in this process for the set-up and the checks, the
+    webhook receiver started, the company set up in ``args.db``:
+    ``(registry, receiver, run)``."""
+    import odoo  # noqa: PLC0415 - the driver loads Odoo for the set-up and the checks
+    from odoo.modules.registry import Registry  # noqa: PLC0415
+
+    odoo.tools.config.parse_config(["-c", args.odoo_conf, "-d", args.db, "--log-level=warn"])
+    receiver = Receiver(receiver_port)
+    print(f"==> Preparing {args.db}: company, people, products, approval and alert rules")
+    registry = Registry(args.db)
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        env.ref("base.user_admin").password = "admin"
+        data = soak_data.prepare(env, receiver.url)
+    odoo.sql_db.close_all()
+    return registry, receiver, Run(args, data)
+
+
+def checked(registry, run, receiver):
+    """Every order the run left, checked (``soak_data.check``): its figures."""
+    import odoo  # noqa: PLC0415
+
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        return soak_data.check(env, run.acked, receiver, run.data["broken_rule"])
+
+
+def company(run):
+    """The company's people, each a client thread (not started): three
+    salespeople, two approvers, two warehouse hands, finance, the customers
+    in the portal, the alert desk."""
+    people = [threading.Thread(target=salesperson, args=(run, f"soak_sales{n}")) for n in (1, 2, 3)]
+    people += [threading.Thread(target=approver, args=(run, f"soak_approver{n}")) for n in (1, 2)]
+    people += [
+        threading.Thread(target=warehouse, args=(run, f"soak_wh{n + 1}", n, 2)) for n in range(2)
+    ]
+    people += [
+        threading.Thread(target=finance, args=(run, "soak_finance")),
+        threading.Thread(target=customer, args=(run,)),
+        threading.Thread(target=alert_desk, args=(run,)),
+    ]
+    return people
+
+
+def wind_down(run):
+    """A last scan, and the webhook queue given a minute, before the servers stop."""
     admin = Client(run, "admin")
     for _try in range(5):
         try:
@@ -263,16 +313,6 @@ def main():
         except RpcError:
             pass
         time.sleep(5)
-    server.send_signal(signal.SIGTERM)
-    try:
-        server.wait(60)
-    except subprocess.TimeoutExpired:
-        server.kill()
-    print("==> Checking every order, its history, its node, the alerts and the webhooks")
-    with registry.cursor() as cr:
-        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-        figures = soak_data.check(env, run.acked, receiver, data["broken_rule"])
-    report(run, figures, elapsed, args)
 
 
 # failures contained by the crons and shown on their record (counted apart)
@@ -301,10 +341,12 @@ def server_tracebacks(path):
     return ours
 
 
-def report(run, figures, elapsed, args):
+def assess(run, figures, server_logs):
+    """``(lost, duplicated, bypasses, tracebacks through our code)`` of a
+    run, its samples printed."""
     counts = run.stats.counts
     orders = figures["orders_in_db"]
-    ours = server_tracebacks(args.server_log)
+    ours = [text for path in server_logs for text in server_tracebacks(path)]
     lost = (
         len(figures["acked_lost"])
         + figures["webhook_lost"]
@@ -320,14 +362,6 @@ def report(run, figures, elapsed, args):
         + figures["webhook_received_twice"]
     )
     bypasses = counts["bypasses"] + figures["confirmed_unapproved"] + figures["self_approved"]
-    errors = (
-        ",".join(f"{k[4:]}:{v}" for k, v in sorted(counts.items()) if k.startswith("err_"))
-        or "none"
-    )
-    faults = (
-        ",".join(f"{k[6:]}:{v}" for k, v in sorted(counts.items()) if k.startswith("fault_"))
-        or "none"
-    )
     for key, sample in sorted(run.stats.samples.items()):
         if key.startswith(("err_", "fault_", "bypass")) and key != "our_traceback_full":
             print(f"  {key}: e.g. {sample}")
@@ -339,6 +373,24 @@ def report(run, figures, elapsed, args):
         print("  server traceback through our code:\n" + text[-2500:])
     if "our_traceback_full" in run.stats.samples:
         print("  fault with a traceback of our code:\n" + run.stats.samples["our_traceback_full"])
+    return lost, duplicated, bypasses, ours
+
+
+def tally(counts, prefix):
+    """``kind:n,...`` of the counters starting with ``prefix``, or none."""
+    return (
+        ",".join(
+            f"{k[len(prefix) :]}:{v}" for k, v in sorted(counts.items()) if k.startswith(prefix)
+        )
+        or "none"
+    )
+
+
+def report(run, figures, elapsed, args):
+    counts = run.stats.counts
+    orders = figures["orders_in_db"]
+    lost, duplicated, bypasses, ours = assess(run, figures, [args.server_log])
+    errors, faults = tally(counts, "err_"), tally(counts, "fault_")
     line = (
         f"SOAK orders={orders}/{args.orders} done={figures['done']} "
         f"calls={counts['calls']}+{counts['http_calls']}http "

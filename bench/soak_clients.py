@@ -337,6 +337,7 @@ def warehouse(run, login, index, count):
             continue
         mine = [p for p in pickings if p["id"] % count == index]
         if not mine:
+            check_availability(run, rpc, index, count)
             run.pause(1)
         for picking in mine[:8]:
             try:
@@ -355,6 +356,29 @@ def warehouse(run, login, index, count):
                     run.ack("validate", picking["id"])
             except RpcError:
                 run.pause(1)
+
+
+def check_availability(run, rpc, index, count):
+    """What a clerk does with nothing ready: *Check Availability* on the
+    transfers still waiting (a shipment whose picked goods came in parts can
+    be left waiting by the chaining of the steps until someone asks)."""
+    try:
+        waiting = rpc(
+            "stock.picking",
+            "search",
+            [
+                ("state", "in", ["confirmed", "waiting"]),
+                ("picking_type_code", "in", ["internal", "outgoing"]),
+            ],
+            order="id",
+            limit=40,
+        )
+        waiting = [pid for pid in waiting if pid % count == index]
+        if waiting:
+            rpc("stock.picking", "action_assign", waiting)
+            run.stats.add("availability_checks")
+    except RpcError:
+        pass
 
 
 def finance(run, login):

@@ -171,6 +171,24 @@ print(",".join(names))
 PY
 }
 
+# free_port FROM: prints the first port from FROM on that is free on loopback with the next
+# two (a service, its websocket port, one more), stepping by three.
+free_port() {
+  py - "$1" <<'PY'
+import socket, sys
+port = int(sys.argv[1])
+while True:
+    try:
+        for p in (port, port + 1, port + 2):
+            with socket.socket() as s:
+                s.bind(("127.0.0.1", p))
+        print(port)
+        break
+    except OSError:
+        port += 3
+PY
+}
+
 # --- PostgreSQL ----------------------------------------------------------------------------
 psql_admin() { psql -X -q -At -v ON_ERROR_STOP=1 -d postgres "$@"; }
 

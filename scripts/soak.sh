@@ -28,22 +28,6 @@ SOAK_TIME_LIMIT="${SOAK_TIME_LIMIT:-540}"
 LOG_DIR="$REPO_ROOT/.soak"
 mkdir -p "$LOG_DIR"
 
-free_port() {  # free_port FROM: the first port from FROM with it and the next two free
-  py - "$1" <<'PY'
-import socket, sys
-port = int(sys.argv[1])
-while True:
-    try:
-        for p in (port, port + 1, port + 2):
-            with socket.socket() as s:
-                s.bind(("127.0.0.1", p))
-        print(port)
-        break
-    except OSError:
-        port += 3
-PY
-}
-
 cluster=""
 if [ -z "${PGHOST:-}${PGPORT:-}" ]; then
   command -v pg_createcluster >/dev/null || die "pg_createcluster not found: set PGHOST/PGPORT and SOAK_PG_RESTART"
