@@ -6,6 +6,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, format_datetime
 
+from odoo.addons.order_tracking.tools import transaction
+
 from ..tools.definitions import KINDS, OPEN_STATES
 
 _logger = logging.getLogger(__name__)
@@ -222,7 +224,8 @@ class OrderAlert(models.Model):
         """Insert alerts in one statement; rows the unique index refuses (an
         open alert for the same rule, order, entry and step exists, maybe
         inserted by a concurrent scan) are skipped. Returns the new alerts,
-        or None when a concurrent scan committed them first."""
+        or None when a concurrent scan committed them first or an order of
+        the batch changed since the transaction began."""
         if not vals_list:
             return self.browse()
         uid = self.env.uid
@@ -258,9 +261,10 @@ class OrderAlert(models.Model):
                 ids = [alert_id for alert_id, _order_id in inserted]
                 self._mark_orders_attention([order_id for _alert_id, order_id in inserted])
         except psycopg2.errors.SerializationFailure:
-            # a concurrent scan committed the same alerts after our snapshot
-            # was taken (REPEATABLE READ): they exist, nothing to add
-            _logger.info("Alerts raised concurrently by another scan: batch skipped")
+            # after our snapshot was taken (REPEATABLE READ), a concurrent scan
+            # committed the same alerts, or a transaction changed one of the
+            # orders: the batch is undone, the scan runs it again afresh
+            _logger.info("Alerts or orders of the batch changed concurrently: batch undone")
             return None
         self.env["sale.order"].invalidate_model(["alert_ids", "alert_attention"])
         self.env["order.alert.rule"].invalidate_model(["alert_ids"])
@@ -270,6 +274,7 @@ class OrderAlert(models.Model):
         """The stored flag sale.order.alert_attention of orders that just got
         an alert inserted in SQL (the ORM keeps it for every other change)."""
         if order_ids:
+            transaction.lock_orders(self.env, order_ids)
             self.env.cr.execute(
                 SQL(
                     "UPDATE sale_order SET alert_attention = TRUE "

@@ -54,6 +54,12 @@ class OrderAlertRule(models.Model):
         )
         return self.env.cr.fetchone()[0]
 
+    def _scan_begin_again(self):
+        """In the scheduled action: commit, so that the next statement sees
+        what other transactions committed, and take the rule again (False
+        when another worker holds it, or outside the scheduled action)."""
+        return self._scan_commit() and self._scan_lock()
+
     def _scan_commit(self):
         """Commit between batches of the scheduled action, never in tests or
         in a user's request: a crash then keeps what was already raised."""
@@ -140,15 +146,22 @@ class OrderAlertRule(models.Model):
         when another worker holds the rule; commits between batches in cron."""
         raised = 0
         last = (0, "")
+        retried = False
         while True:
             rows = fetch(last)
             if not rows:
                 break
-            last = (rows[-1]["order_id"], rows[-1]["entry_key"])
+            start, last = last, (rows[-1]["order_id"], rows[-1]["entry_key"])
             due = pick_due(rows)
             alerts = self._raise_isolated(due, now) if due else self.env["order.alert"]
-            if alerts is None:  # another worker is on this rule
-                break
+            if alerts is None:
+                # another worker raised them, or an order of the batch changed
+                # since this transaction began: once more in a new one
+                if retried or not self._scan_begin_again():
+                    break
+                retried, last = True, start
+                continue
+            retried = False
             raised += len(alerts)
             if len(rows) < self._scan_batch_size:
                 break

@@ -17,3 +17,4 @@ from . import test_security
 from . import test_views_and_translations
 from . import test_fault_isolation
 from . import test_payment_overdue
+from . import test_lock_order

@@ -1,5 +1,7 @@
 import logging
 
+import psycopg2.extensions
+
 from odoo import api, fields, models
 from odoo.tools import SQL
 
@@ -66,6 +68,11 @@ class OrderPromiseQueue(models.Model):
             try:
                 with self.env.cr.savepoint():
                     Order._promise_reallocate(batch, orders if last else ())
+            except psycopg2.extensions.TransactionRollbackError:
+                # an order of the batch changed since this transaction began
+                # (or a deadlock was broken): queued again for the next run
+                _logger.info("order_promise: orders changed concurrently; batch queued again")
+                self._promise_enqueue(batch, orders if last else ())
             except Exception:  # noqa: BLE001 - the nightly pass repairs, the queue moves on
                 _logger.exception(
                     "order_promise: products %s not re-allocated; the nightly pass will",

@@ -406,6 +406,7 @@ class SaleOrder(models.Model):
             if values != (reachable, at_risk, since):
                 updates.append((order_id, *values))
         if updates:
+            transaction.lock_orders(self.env, [update[0] for update in updates])
             self.env.execute_query(
                 SQL(
                     """UPDATE sale_order so

@@ -2,6 +2,8 @@ import logging
 
 from odoo import api, fields, models
 
+from ..tools import transaction
+
 _logger = logging.getLogger(__name__)
 
 
@@ -54,10 +56,18 @@ class OrderTrackingNotification(models.Model):
     @api.model
     def _cron_send_pending(self, limit=200):
         """Send pending notifications; a failing template is retried, then
-        marked failed with its error, never blocking the others."""
-        pending = self.search([("state", "=", "pending")], limit=limit)
+        marked failed with its error, never blocking the others.
+
+        Sending writes the order (its portal token, its main attachment), so
+        the scheduled action takes the orders in the order of their ids, as
+        every batch update of orders does (``transaction.lock_orders``), and
+        commits after each one: it never holds an order while waiting for
+        another (it deadlocked with the alert scan when it held 200 orders
+        for seconds in the order the events came)."""
+        pending = self.search([("state", "=", "pending")], order="order_id, id", limit=limit)
         for notification in pending:
             notification._send()
+            transaction.commit_between_batches(self.env)
         return len(pending)
 
     def _send(self):

@@ -150,3 +150,18 @@ def commit_between_batches(env):
         env.cr.commit()  # pylint: disable=invalid-commit
         return True
     return False
+
+
+def lock_orders(env, order_ids):
+    """Lock the rows of the sale orders ``order_ids`` in the order of their
+    ids before a statement updates several of them: an ``UPDATE … WHERE id =
+    ANY(…)`` locks rows in the order of its plan (the table's physical order,
+    a hash join's), so two scheduled actions updating the same orders could
+    each hold one the other waits for (a deadlock). Every batch update of
+    orders in the add-ons takes them this way; ``FOR NO KEY UPDATE`` is the
+    lock an UPDATE takes, so foreign keys to the orders are not held up."""
+    if order_ids:
+        env.cr.execute(
+            "SELECT id FROM sale_order WHERE id = ANY(%s) ORDER BY id FOR NO KEY UPDATE",
+            [sorted(set(order_ids))],
+        )
