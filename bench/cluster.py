@@ -397,6 +397,8 @@ def report(run, figures, elapsed, args, nodes, reads, xmlrpc):
         f"alerts={figures['alerts']} alert_dups={figures['alert_dups']} "
         f"webhooks={figures['webhooks']} "
         f"broken_rule_marked={'yes' if figures['broken_rule_marked'] else 'NO'} "
+        f"reservations_adrift={figures['reservations_adrift']} "
+        f"inventory_views={counts['inventory_views']} "
         f"errors={soak.tally(counts, 'err_')} faults={soak.tally(counts, 'fault_')} "
         f"our_tracebacks={counts['err_our_traceback'] + len(ours)} elapsed={elapsed:.0f}s"
     )

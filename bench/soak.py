@@ -41,6 +41,7 @@ from soak_clients import (  # noqa: E402
     customer,
     finance,
     salesperson,
+    stock_manager,
     warehouse,
 )
 
@@ -275,14 +276,15 @@ def checked(registry, run, receiver):
 
 def company(run):
     """The company's people, each a client thread (not started): three
-    salespeople, two approvers, two warehouse hands, finance, the customers
-    in the portal, the alert desk."""
+    salespeople, two approvers, two warehouse hands, their manager, finance,
+    the customers in the portal, the alert desk."""
     people = [threading.Thread(target=salesperson, args=(run, f"soak_sales{n}")) for n in (1, 2, 3)]
     people += [threading.Thread(target=approver, args=(run, f"soak_approver{n}")) for n in (1, 2)]
     people += [
         threading.Thread(target=warehouse, args=(run, f"soak_wh{n + 1}", n, 2)) for n in range(2)
     ]
     people += [
+        threading.Thread(target=stock_manager, args=(run, "soak_stock")),
         threading.Thread(target=finance, args=(run, "soak_finance")),
         threading.Thread(target=customer, args=(run,)),
         threading.Thread(target=alert_desk, args=(run,)),
@@ -394,7 +396,7 @@ def report(run, figures, elapsed, args):
     line = (
         f"SOAK orders={orders}/{args.orders} done={figures['done']} "
         f"calls={counts['calls']}+{counts['http_calls']}http "
-        f"workers={args.workers}+cron clients=10 elapsed={elapsed:.0f}s "
+        f"workers={args.workers}+cron clients=11 elapsed={elapsed:.0f}s "
         f"faults={faults} errors={errors} "
         f"our_tracebacks={counts['err_our_traceback'] + len(ours)} "
         f"chains_ok={figures['chains_ok']}/{orders} node_ok={figures['node_ok']}/{orders} "
@@ -403,6 +405,8 @@ def report(run, figures, elapsed, args):
         f"webhooks={json.dumps(figures['webhooks'], separators=(',', ':'))} "
         f"broken_rule_marked={'yes' if figures['broken_rule_marked'] else 'NO'} "
         f"other_rules_in_error={figures['rules_in_error']} "
+        f"reservations_adrift={figures['reservations_adrift']} "
+        f"inventory_views={counts['inventory_views']} "
         f"bypass_attempts={counts['bypass_attempts']}"
         f"({counts['bypass_attempts_approved_meanwhile']} approved meanwhile) "
         f"lost={lost} duplicated={duplicated} bypasses={bypasses}"

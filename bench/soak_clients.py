@@ -488,6 +488,24 @@ def customer(run):
                 run.pause(1)
 
 
+def stock_manager(run, login):
+    """The stock manager opens *Inventory > Physical Inventory* now and then.
+    Odoo runs its quant tasks then (``stock.quant._quant_tasks``: duplicate
+    quants merged and, from 2025's 18.0 builds, reservations that no move
+    line holds released); the daily *Procurement: run scheduler* does the
+    same. Concurrent validations can leave such reservations on 18.0 builds
+    that floor a quant's reservation at zero: shipments then wait for goods
+    that are there (docs/deployment.md)."""
+    rpc = Client(run, login)
+    while not run.stop.is_set():
+        run.pause(45)
+        try:
+            rpc("stock.quant", "action_view_inventory")
+            run.stats.add("inventory_views")
+        except RpcError:
+            pass
+
+
 def alert_desk(run):
     """Another node running the scan while the cron runs it too."""
     rpc = Client(run, "soak_alerts")

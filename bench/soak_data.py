@@ -18,6 +18,7 @@ PEOPLE = [
         for n in (1, 2)
     ],
     *[(f"soak_wh{n}", f"Warehouse {n} 仓库{n}", ["stock.group_stock_user"]) for n in (1, 2)],
+    ("soak_stock", "Stock Manager 仓库主管", ["stock.group_stock_manager"]),
     (
         "soak_finance",
         "Finance 财务",
@@ -280,6 +281,19 @@ def check(env, acked, receiver, broken_rule):
             GROUP BY rule_id, order_id, stage_entry_key, step HAVING count(*) > 1) d"""
     )
     figures["alert_dups"] = cr.fetchone()[0]
+    # Odoo's own bookkeeping: quants reserving what no move line holds (they
+    # leave shipments waiting for goods that are there; not ours to repair)
+    cr.execute(
+        """SELECT count(*) FROM (
+             SELECT r.product_id, r.location_id FROM (
+               SELECT product_id, location_id, reserved_quantity AS reserved FROM stock_quant
+                UNION ALL
+               SELECT product_id, location_id, -quantity_product_uom FROM stock_move_line
+                WHERE state NOT IN ('done', 'cancel')
+             ) r JOIN stock_location l ON l.id = r.location_id AND l.usage = 'internal'
+            GROUP BY r.product_id, r.location_id HAVING round(sum(r.reserved), 4) != 0) d"""
+    )
+    figures["reservations_adrift"] = cr.fetchone()[0]
     cr.execute("SELECT count(*), count(*) FILTER (WHERE state != 'resolved') FROM order_alert")
     figures["alerts"], figures["alerts_open"] = cr.fetchone()
     # webhooks: one message per alert of a webhook rule, delivered or queued
