@@ -150,6 +150,21 @@ class TestKeptCurrent(PromiseCase):
         self.assertEqual(order.promise_reachable_date, day(9))
         self.assertFalse(queue.search([]))
 
+    def test_what_is_queued_during_a_run_makes_it_run_again(self):
+        cron = self.env.ref("order_promise.order_promise_queue_cron")
+        progress = self.env["ir.cron.progress"].create({"cron_id": cron.id})
+        queue = self.env["order.promise.queue"].with_context(ir_cron_progress_id=progress.id)
+        queue._promise_enqueue([self.bolt.id], [])
+        queue._promise_run()
+        # all done: Odoo's cron loop stops
+        self.assertGreater(progress.done, 0)
+        self.assertEqual(progress.remaining, 0)
+        # a product another transaction queued while the run went on: the
+        # scheduled action is told, so it runs once more at once
+        queue._promise_enqueue([self.bolt.id], [])
+        queue._promise_notify_progress(1)
+        self.assertEqual((progress.done, progress.remaining), (1, 1))
+
     def test_facts_of_other_products_leave_the_promise_alone(self):
         order = self.order(2, day(2))
         self.settle()
