@@ -237,12 +237,18 @@ def manager(run, login, password):
 
 def faults(run, nodes, started):
     """The node with the cron SIGKILLed at 30 % of the run, back at 45 %;
-    the standby restarted at 60 %."""
+    the standby restarted at 60 %; at 70 % the nodes restarted one at a time
+    behind the balancer (what docs/deployment.md tells operators to do after
+    a standby restart: the workers that met it down read the primary)."""
     args = run.args
     victim = nodes[0]
-    for fraction, kind in ((0.3, "node_kill"), (0.45, "node_back"), (0.6, "standby_restart")):
+    steps = ((0.3, "node_kill"), (0.45, "node_back"), (0.6, "standby_restart"), (0.7, "rolling"))
+    for fraction, kind in steps:
         if not soak.reached(run, fraction, started):
             return
+        if kind == "rolling":
+            rolling_restart(run, nodes)
+            continue
         if kind == "node_kill":
             victim.kill()
             run.stats.add("fault_node_killed", f"SIGKILL to every process of {victim.name}")
@@ -255,10 +261,7 @@ def faults(run, nodes, started):
         else:
             # the KPI reads each cluster served until now: after the restart a build
             # that gives up its replica on a failed connection reads the primary
-            run.kpi_before_restart = (
-                counted_kpi_reads(args, args.standby_port),
-                counted_kpi_reads(args, args.primary_port),
-            )
+            run.kpi_before_restart = kpi_reads_now(args)
             print(f"  !! restarting the standby: {args.standby_restart}", flush=True)
             began = time.time()
             result = subprocess.run(
@@ -269,6 +272,24 @@ def faults(run, nodes, started):
             else:
                 run.stats.add("fault_standby_restarted", f"{time.time() - began:.1f} s")
                 print(f"  !! standby back after {time.time() - began:.1f} s", flush=True)
+
+
+def kpi_reads_now(args):
+    """(standby, primary): the KPI reads each cluster has served so far."""
+    return counted_kpi_reads(args, args.standby_port), counted_kpi_reads(args, args.primary_port)
+
+
+def rolling_restart(run, nodes):
+    """Each node stopped (SIGTERM: its requests finish) and started again,
+    one after the other, while the balancer sends the clients to the other."""
+    run.kpi_before_rolling = kpi_reads_now(run.args)
+    for node in nodes:
+        began = time.time()
+        node.stop()
+        node.start()
+        run.stats.add("fault_node_restarted", f"{node.name} in {time.time() - began:.1f} s")
+        print(f"  !! {node.name} restarted in {time.time() - began:.1f} s", flush=True)
+    run.kpi_after_rolling = kpi_reads_now(run.args)
 
 
 def xmlrpc_kpi_reads(run, count=10):
@@ -334,7 +355,8 @@ def main():
     ]
     print(
         f"==> {len(people)} clients through the balancer on {args.orders} orders, at most "
-        f"{args.time_limit} s; node1 killed at 30 %, back at 45 %, the standby restarted at 60 %"
+        f"{args.time_limit} s; node1 killed at 30 %, back at 45 %, the standby restarted at "
+        "60 %, both nodes restarted one at a time at 70 %"
     )
     for thread in people:
         thread.daemon = True
@@ -384,10 +406,23 @@ def registry_reloads(nodes):
     return count
 
 
+def kpi_segments(run, reads):
+    """[(standby, primary)] KPI reads before the standby's restart, from it
+    to the nodes' restart, during that restart and after it."""
+    marks = [(0, 0)]
+    for name in ("kpi_before_restart", "kpi_before_rolling", "kpi_after_rolling"):
+        marks.append(getattr(run, name, marks[-1]))
+    marks.append(reads)
+    return [
+        (after[0] - before[0], after[1] - before[1])
+        for before, after in zip(marks, marks[1:], strict=True)
+    ]
+
+
 def report(run, figures, elapsed, args, nodes, reads, xmlrpc):
     counts = run.stats.counts
     reloads = registry_reloads(nodes)
-    before = getattr(run, "kpi_before_restart", reads)
+    segments = kpi_segments(run, reads)
     orders = figures["orders_in_db"]
     lost, duplicated, bypasses, ours = soak.assess(run, figures, [node.log for node in nodes])
     print(
@@ -403,9 +438,9 @@ def report(run, figures, elapsed, args, nodes, reads, xmlrpc):
         f"our_tracebacks={counts['err_our_traceback'] + len(ours)} elapsed={elapsed:.0f}s"
     )
     print(
-        f"  KPI reads (pg_stat_statements of each cluster): before the standby's restart "
-        f"standby {before[0]}, primary {before[1]}; after it standby {reads[0] - before[0]}, "
-        f"primary {reads[1] - before[1]}"
+        "  KPI reads (pg_stat_statements of each cluster), standby/primary: before the "
+        "standby's restart {}/{}; from it to the nodes' restart {}/{}; during that "
+        "restart {}/{}; after it {}/{}".format(*(n for segment in segments for n in segment))
     )
     print(
         f"  get_kpis over XML-RPC x10 after the run: primary +{xmlrpc[0]} KPI reads, standby "
@@ -416,7 +451,8 @@ def report(run, figures, elapsed, args, nodes, reads, xmlrpc):
         f"calls={counts['calls'] + counts['http_calls']} "
         f"node_killed={counts['fault_node_killed']} "
         f"standby_restarted={counts['fault_standby_restarted']} standby_reads={reads[0]} "
-        f"primary_reads_kpi={before[1]}+{reads[1] - before[1]} kpi_calls={counts['kpi_reads']} "
+        f"primary_reads_kpi={'+'.join(str(primary) for _standby, primary in segments)} "
+        f"kpi_calls={counts['kpi_reads']} "
         f"registry_reloads={reloads} "
         f"lost={lost} duplicated={duplicated} bypasses={bypasses}"
     )
@@ -429,8 +465,9 @@ def report(run, figures, elapsed, args, nodes, reads, xmlrpc):
         or ours
         or isolation_failed
         or not counts["fault_node_killed"]
-        or not before[0]
-        or before[1]
+        or not segments[0][0]  # the standby served the cockpit ...
+        or segments[0][1]  # ... and the primary none of it
+        or (hasattr(run, "kpi_after_rolling") and segments[-1][1])  # nor after the restart
     )
     sys.exit(1 if failed else 0)
 

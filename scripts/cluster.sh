@@ -2,7 +2,8 @@
 # OPS-4 cluster run (`make cluster`): a PostgreSQL primary and a streaming hot standby, two
 # Odoo nodes with --workers (the cron on one of them) reading through the standby, HAProxy
 # in front with health checks and sticky sessions; the soak's clients and KPI readers
-# through the balancer; one node SIGKILLed and brought back, the standby restarted; then
+# through the balancer; one node SIGKILLed and brought back, the standby restarted, both
+# nodes restarted one at a time; then
 # every order checked (bench/cluster.py prints the figures; exit code 1 when anything is
 # lost, duplicated or bypassed). Loopback only.
 #
