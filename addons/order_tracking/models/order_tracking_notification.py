@@ -64,8 +64,9 @@ class OrderTrackingNotification(models.Model):
         commits after each one: it never holds an order while waiting for
         another (it deadlocked with the alert scan when it held 200 orders
         for seconds in the order the events came)."""
-        pending = self.search([("state", "=", "pending")], order="order_id, id", limit=limit)
-        for notification in pending:
+        pending = self.search([("state", "=", "pending")], order="id", limit=limit)
+        # by the order's id (``order="order_id"`` would sort by the orders' own _order)
+        for notification in pending.sorted(lambda n: (n.order_id.id, n.id)):
             notification._send()
             transaction.commit_between_batches(self.env)
         return len(pending)

@@ -122,3 +122,27 @@ class TestPromiseAndNotification(OrderTrackingCase):
         )
         self.assertIn("upper", queued[0].error)
         self.assertTrue(fine.message_ids.filtered(lambda m: m.subject == "PO-7 has shipped"))
+
+    def test_notifications_are_sent_in_the_order_of_their_orders(self):
+        """Sending writes the order: the scheduled action takes the orders by
+        id, as every batch update of orders does, whatever order the events
+        came in (it deadlocked with the alert scan when it did not)."""
+        first = self.create_order([(self.product, 1)])
+        second = self.create_order([(self.product, 1)])
+        for order in second | first:  # the later order ships first
+            order.action_confirm()
+            self.ship_all(order)
+        self.env.flush_all()
+        Notification = self.env["order.tracking.notification"]
+        queued = Notification.search([("order_id", "in", (first | second).ids)], order="id")
+        self.assertEqual(queued.order_id, second | first, "queued as they shipped")
+        Notification._cron_send_pending()
+        sent = self.env["mail.message"].search(
+            [
+                ("model", "=", "sale.order"),
+                ("res_id", "in", (first | second).ids),
+                ("subject", "ilike", "has shipped"),
+            ],
+            order="id",
+        )
+        self.assertEqual(sent.mapped("res_id"), [first.id, second.id])
