@@ -24,6 +24,7 @@ import sys
 import threading
 import time
 from datetime import date, timedelta
+from itertools import pairwise
 
 import requests
 
@@ -413,10 +414,7 @@ def kpi_segments(run, reads):
     for name in ("kpi_before_restart", "kpi_before_rolling", "kpi_after_rolling"):
         marks.append(getattr(run, name, marks[-1]))
     marks.append(reads)
-    return [
-        (after[0] - before[0], after[1] - before[1])
-        for before, after in zip(marks, marks[1:], strict=True)
-    ]
+    return [(after[0] - before[0], after[1] - before[1]) for before, after in pairwise(marks)]
 
 
 def report(run, figures, elapsed, args, nodes, reads, xmlrpc):
