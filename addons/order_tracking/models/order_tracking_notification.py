@@ -1,5 +1,7 @@
 import logging
 
+import psycopg2.extensions
+
 from odoo import api, fields, models
 
 from ..tools import transaction
@@ -79,6 +81,11 @@ class OrderTrackingNotification(models.Model):
                 if template:
                     self.order_id._tracking_notify_customer(self.stage_id)
             self.write({"state": "sent", "attempts": self.attempts + 1})
+        except psycopg2.extensions.TransactionRollbackError:
+            # the order changed since this transaction began (its portal token
+            # is written while the e-mail is made): not the template's fault,
+            # sent by the next run, no attempt counted
+            _logger.info("order_tracking: notification %s waits for the next run", self.id)
         except Exception as error:  # noqa: BLE001 - any template error must be contained
             _logger.warning("order_tracking: notification %s failed: %s", self.id, error)
             attempts = self.attempts + 1

@@ -20,3 +20,4 @@ from . import test_change_request_security
 from . import test_change_request_views
 from . import test_customer_statement
 from . import test_display
+from . import test_notification_concurrency
