@@ -41,7 +41,7 @@ def backfill_existing_orders(env):
         return
     # the nodes were computed before the node records were loaded: now again,
     # without writing history, which is rebuilt below
-    with history.suppressed():
+    with history.suppressed(env):
         for fname in ("tracking_stage_id", "tracking_stage_code"):
             env.add_to_compute(orders._fields[fname], orders)
             env.flush_all()

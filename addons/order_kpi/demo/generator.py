@@ -199,7 +199,7 @@ class KpiDemo:
             return
         if order.id % 9 == 0:
             with at(confirm + timedelta(days=1)):
-                with history.promising("Customer asked for a later date 客户要求延期"):
+                with history.promising(order.env, "Customer asked for a later date 客户要求延期"):
                     order.write({"commitment_date": order.commitment_date + timedelta(days=4)})
         if shortage:
             with at(shipped - timedelta(hours=3)):

@@ -113,7 +113,7 @@ class KpiCase(OrderTrackingCase):
 
     def repromise(self, order, moment, promise, reason="Customer moved the date 客户改期"):
         with self.at(moment):
-            with history.promising(reason):
+            with history.promising(order.env, reason):
                 order.write({"commitment_date": promise})
         return order
 

@@ -24,7 +24,7 @@ class TestNumbersFromDayOne(KpiCase):
         cr.execute(SQL("SET LOCAL order_kpi.skip = 'on'"))
         self.addCleanup(cr.execute, SQL("SET LOCAL order_kpi.skip = 'off'"))
         legacy = self.env
-        self.enterContext(history.suppressed())
+        self.enterContext(history.suppressed(self.env))
         with freeze_time(self.day(self.M1, 2)):
             order = legacy["sale.order"].create(
                 {

@@ -44,9 +44,14 @@ class OrderPromiseQueue(models.Model):
                 sorted(order_ids),
             )
         )
-        cron = self.env.ref("order_promise.order_promise_queue_cron", raise_if_not_found=False)
-        if cron:
-            cron.sudo()._trigger()
+        # the id from the registry's cache of XML ids: env.ref() would check
+        # the record exists with one more query in every transaction that
+        # touches a promise (the cron's own read follows in _trigger())
+        cron_id = self.env["ir.model.data"]._xmlid_to_res_id(
+            "order_promise.order_promise_queue_cron", raise_if_not_found=False
+        )
+        if cron_id:
+            self.env["ir.cron"].sudo().browse(cron_id)._trigger()
 
     @api.model
     def _promise_run(self):

@@ -114,7 +114,7 @@ class SaleOrder(models.Model):
                 ship=promise["ship_date"],
                 delivery=promise["delivery_date"],
             )
-            with history.promising(reason):
+            with history.promising(self.env, reason):
                 # noon UTC: the same calendar day in every time zone from -11 to +11
                 order.commitment_date = datetime.combine(promise["delivery_date"], time(12))
         return True

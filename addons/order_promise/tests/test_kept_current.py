@@ -150,6 +150,15 @@ class TestKeptCurrent(PromiseCase):
         self.assertEqual(order.promise_reachable_date, day(9))
         self.assertFalse(queue.search([]))
 
+    def test_queueing_costs_the_row_and_the_wake_up_only(self):
+        """Every transaction that touches a promise pays this at commit: the
+        queue's row, the scheduled action's state and its trigger."""
+        queue = self.env["order.promise.queue"]
+        queue._promise_enqueue([self.bolt.id], [])
+        self.env.invalidate_all()
+        with self.assertQueryCount(3):
+            queue._promise_enqueue([self.bolt.id], [])
+
     def test_what_is_queued_during_a_run_makes_it_run_again(self):
         cron = self.env.ref("order_promise.order_promise_queue_cron")
         progress = self.env["ir.cron.progress"].create({"cron_id": cron.id})

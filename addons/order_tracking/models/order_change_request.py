@@ -355,7 +355,7 @@ class OrderChangeRequest(models.Model):
         last_event_id = Event.search([("order_id", "=", order.id)], order="id desc", limit=1).id
         request = self.sudo().with_company(order.company_id)
         # one event for the net change of node, not one per step on the way
-        with history.deferred() as moved:
+        with history.deferred(self.env) as moved:
             result = getattr(request, f"_apply_{self.change_type}")()
             self.env.flush_all()
         self.env.add_to_compute(order._fields["tracking_stage_id"], order | order.browse(moved))
@@ -424,7 +424,7 @@ class OrderChangeRequest(models.Model):
     def _apply_date(self):
         order = self.order_id
         previous = order.commitment_date
-        with history.promising(f"{self.name}: {self.reason}"):
+        with history.promising(self.env, f"{self.name}: {self.reason}"):
             order.write({"commitment_date": self.new_commitment_date})
         return {
             "ref": self.env._(

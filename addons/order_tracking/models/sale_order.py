@@ -314,7 +314,7 @@ class SaleOrder(models.Model):
         confirmed = self.filtered(lambda o: o.state == "sale" and o.tracking_promise_ids)
         previous = {order.id: order.tracking_promise_latest for order in confirmed}
         result = super().write(vals)
-        confirmed._tracking_record_repromises(previous, history.promise_reason())
+        confirmed._tracking_record_repromises(previous, history.promise_reason(self.env))
         return result
 
     def _action_confirm(self):

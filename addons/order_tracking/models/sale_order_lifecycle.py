@@ -359,7 +359,7 @@ class SaleOrder(models.Model):
         history): Odoo loads the module with ``module`` in the context and the
         registry not ready yet. A context key alone would let any RPC caller
         switch the history off."""
-        return history.is_suppressed() or (
+        return history.is_suppressed(self.env) or (
             self.env.context.get("module") == "order_tracking" and not self.env.registry.ready
         )
 
@@ -430,8 +430,8 @@ class SaleOrder(models.Model):
         ]
         if not transitions or self._tracking_history_suppressed():
             return
-        if history.is_deferred():
-            history.defer(order.id for order, _previous, _stage in transitions)
+        if history.is_deferred(self.env):
+            history.defer(self.env, (order.id for order, _previous, _stage in transitions))
         else:
             self._tracking_record_transitions(transitions)
 

@@ -115,7 +115,7 @@ class SaleOrder(models.Model):
             key = (calendar.id, sla_hours)
             if key not in deadlines:
                 deadlines[key] = sla.deadline(calendar, now, sla_hours)
-            note, forced_source = history.recorded_note_and_source(order.id)
+            note, forced_source = history.recorded_note_and_source(self.env, order.id)
             source = forced_source or order._tracking_event_source(
                 order._tracking_moving_code(previous, stage, milestones),
                 specs[previous.id][0] if previous else False,
@@ -288,7 +288,7 @@ class SaleOrder(models.Model):
     def _tracking_sync(self, notes=None, source=None):
         """Recompute the node now, so that the event carries ``notes`` (and
         ``source``: (model, id, name) of the document that caused it)."""
-        with history.recording(self.ids, notes, source):
+        with history.recording(self.env, self.ids, notes, source):
             self.env.flush_all()
 
     # -- reading --

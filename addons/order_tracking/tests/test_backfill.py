@@ -14,7 +14,7 @@ class TestBackfill(OrderTrackingCase):
     def _legacy(self):
         """Orders made from now on stand for orders that existed before the
         add-on was installed: their node is computed, no event is written."""
-        self.enterContext(history.suppressed())
+        self.enterContext(history.suppressed(self.env))
         return self.env
 
     def test_existing_orders_get_history_from_their_documents(self):

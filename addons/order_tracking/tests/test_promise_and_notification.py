@@ -18,7 +18,7 @@ class TestPromiseAndNotification(OrderTrackingCase):
         self.assertFalse(order.tracking_promise_ids, "a quotation promises nothing yet")
         order.action_confirm()
         self.assertEqual(order.tracking_promise_original, datetime(2037, 12, 1, 8, 0))
-        with history.promising("Supplier late 供应商延误"):
+        with history.promising(self.env, "Supplier late 供应商延误"):
             order.write({"commitment_date": datetime(2037, 12, 5, 8, 0)})
         order.write({"commitment_date": datetime(2037, 12, 5, 8, 0)})  # no change, no entry
         self.assertEqual(order.tracking_promise_original, datetime(2037, 12, 1, 8, 0))

@@ -1,98 +1,115 @@
-"""Deferring history events while one business operation runs.
+"""What the operation under way says of the history it causes.
 
-Applying a change request runs several Odoo operations in a row (order lines,
-procurement, reservation); the node may be recomputed between them. Its
-history gets one event for the net change, written when the operation ends:
-while deferred, the orders whose node moved are collected instead of getting
-events. A ContextVar, not a context key: an RPC caller cannot switch history
-off."""
+An operation of ours may say something of the events its flush writes: no
+event at all (the install's own computation of the nodes), one event for the
+net change once it ends (a change request), the note and document the events
+carry (a sign-off), the reason of a new promised date (a re-promise).
 
+That is kept per database cursor — the transaction the operation runs in —
+and set only by our own code around the operation:
+
+- never a context key: an RPC caller could send one with any request;
+- not a ContextVar: that belongs to the thread, and an operation that opens a
+  second cursor (a batch committing on its own, a webhook sent beside) would
+  hand what it says to another transaction's events;
+- not ``cr.precommit.data`` (where mail's tracking keeps its values, read at
+  commit): Odoo empties it at every ``cr.flush()``, and ours is read at the
+  node's compute, in the middle of the transaction.
+
+Each setting is a context manager that restores what was there before, so
+operations nest."""
+
+import weakref
 from contextlib import contextmanager
-from contextvars import ContextVar
 
-_pending = ContextVar("order_tracking_history_pending", default=None)
+# {cursor: {setting: value}}; a cursor closed and collected takes its own away
+_settings = weakref.WeakKeyDictionary()
+
+DEFERRED = "deferred"
+SUPPRESSED = "suppressed"
+RECORDING = "recording"
+PROMISE_REASON = "promise_reason"
 
 
-def is_deferred():
-    return _pending.get() is not None
-
-
-def defer(order_ids):
-    """Remember orders whose node moved while deferred."""
-    _pending.get().update(order_ids)
+def _get(env, key):
+    return _settings.get(env.cr, {}).get(key)
 
 
 @contextmanager
-def deferred():
-    """Yields the set of ids of the orders whose node moved meanwhile."""
-    pending = set()
-    token = _pending.set(pending)
+def _setting(env, key, value):
+    settings = _settings.setdefault(env.cr, {})
+    before = settings.get(key)
+    settings[key] = value
     try:
-        yield pending
+        yield value
     finally:
-        _pending.reset(token)
+        if before is None:
+            settings.pop(key, None)
+        else:
+            settings[key] = before
 
 
-_suppressed = ContextVar("order_tracking_history_suppressed", default=False)
+# -- deferral: one event for the net change, when the operation ends --------
 
 
-def is_suppressed():
-    return _suppressed.get()
+def is_deferred(env):
+    return _get(env, DEFERRED) is not None
 
 
-@contextmanager
-def suppressed():
+def defer(env, order_ids):
+    """Remember orders whose node moved while deferred."""
+    _get(env, DEFERRED).update(order_ids)
+
+
+def deferred(env):
+    """While deferred, the orders whose node moves are collected instead of
+    getting events: yields the set of their ids. Applying a change request
+    runs several Odoo operations in a row (order lines, procurement,
+    reservation); the node may be recomputed between them."""
+    return _setting(env, DEFERRED, set())
+
+
+# -- suppression: no event at all --------------------------------------------
+
+
+def is_suppressed(env):
+    return bool(_get(env, SUPPRESSED))
+
+
+def suppressed(env):
     """No history events at all: the nodes of orders that existed before the
     add-on was installed are computed, their history is reconstructed from
     their documents afterwards (hooks.py)."""
-    token = _suppressed.set(True)
-    try:
-        yield
-    finally:
-        _suppressed.reset(token)
+    return _setting(env, SUPPRESSED, True)
 
 
-# What the operation being recorded says of its events (the notes typed with a
-# sign-off, the change request that caused them): set by our own code around
-# its flush, never a context key — a caller could send one with any request.
-_recording = ContextVar("order_tracking_history_recording", default=None)
+# -- the note and the document of the events ---------------------------------
 
 
-@contextmanager
-def recording(order_ids, notes=None, source=None):
+def recording(env, order_ids, notes=None, source=None):
     """Events of the orders ``order_ids`` written meanwhile carry ``notes``
     ({order id: text}) and, when given, ``source`` ((model, id, name))
     instead of the document found; other orders' events are left alone."""
-    token = _recording.set((frozenset(order_ids), dict(notes or {}), source))
-    try:
-        yield
-    finally:
-        _recording.reset(token)
+    return _setting(env, RECORDING, (frozenset(order_ids), dict(notes or {}), source))
 
 
-def recorded_note_and_source(order_id):
+def recorded_note_and_source(env, order_id):
     """(note or None, source or None) the operation being recorded gives the
     event of order ``order_id``."""
-    current = _recording.get()
+    current = _get(env, RECORDING)
     if not current or order_id not in current[0]:
         return None, None
     return current[1].get(order_id), current[2]
 
 
-# The reason given for a new promised date (a change request's, a planner's):
-# set by our own code around the write, never a context key.
-_promise_reason = ContextVar("order_tracking_promise_reason", default=None)
+# -- the reason of a new promised date ---------------------------------------
 
 
-@contextmanager
-def promising(reason):
-    """A commitment date written meanwhile is a re-promise for ``reason``."""
-    token = _promise_reason.set(reason or None)
-    try:
-        yield
-    finally:
-        _promise_reason.reset(token)
+def promising(env, reason):
+    """A commitment date written meanwhile is a re-promise for ``reason``
+    (a change request's, a planner's)."""
+    return _setting(env, PROMISE_REASON, reason or None)
 
 
-def promise_reason():
-    return _promise_reason.get()
+def promise_reason(env):
+    return _get(env, PROMISE_REASON)

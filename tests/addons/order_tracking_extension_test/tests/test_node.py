@@ -75,7 +75,7 @@ class TestExtensionNode(OrderTrackingCase):
 
     def test_install_backfill_dates_the_node_from_the_certificate(self):
         self.set_stock(self.product, 10)
-        self.enterContext(history.suppressed())
+        self.enterContext(history.suppressed(self.env))
         with freeze_time("2037-10-01 09:00:00"):
             order = self.create_order()
             certificate = self.env["order.tracking.test.certificate"].create(
