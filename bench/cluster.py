@@ -25,7 +25,6 @@ import sys
 import threading
 import time
 from datetime import date, timedelta
-from itertools import pairwise
 
 import requests
 
@@ -452,14 +451,30 @@ def registry_reloads(nodes):
     return count
 
 
+KPI_SEGMENTS = (
+    ("kpi_before_restart", "before the standby's restart"),
+    ("kpi_before_rolling", "from it to the nodes' restart"),
+    ("kpi_after_rolling", "during that restart"),
+    (None, "after it"),
+)
+
+
 def kpi_segments(run, reads):
-    """[(standby, primary)] KPI reads before the standby's restart, from it
-    to the nodes' restart, during that restart and after it."""
-    marks = [(0, 0)]
-    for name in ("kpi_before_restart", "kpi_before_rolling", "kpi_after_rolling"):
-        marks.append(getattr(run, name, marks[-1]))
-    marks.append(reads)
-    return [(after[0] - before[0], after[1] - before[1]) for before, after in pairwise(marks)]
+    """[(label, standby, primary)] KPI reads before the standby's restart,
+    from it to the nodes' restart, during that restart and after it — the
+    segments the run reached; the one it ended in says so."""
+    segments, start = [], (0, 0)
+    for mark, label in KPI_SEGMENTS:
+        end = getattr(run, mark) if mark and hasattr(run, mark) else None
+        if end is None:
+            if mark:
+                label += " (the run ended in it)"
+            end = reads
+        segments.append((label, end[0] - start[0], end[1] - start[1]))
+        if end is reads:
+            return segments
+        start = end
+    return segments
 
 
 def report(run, figures, elapsed, args, nodes, reads, xmlrpc):
@@ -481,9 +496,8 @@ def report(run, figures, elapsed, args, nodes, reads, xmlrpc):
         f"our_tracebacks={counts['err_our_traceback'] + len(ours)} elapsed={elapsed:.0f}s"
     )
     print(
-        "  KPI reads (pg_stat_statements of each cluster), standby/primary: before the "
-        "standby's restart {}/{}; from it to the nodes' restart {}/{}; during that "
-        "restart {}/{}; after it {}/{}".format(*(n for segment in segments for n in segment))
+        "  KPI reads (pg_stat_statements of each cluster), standby/primary: "
+        + "; ".join(f"{label} {standby}/{primary}" for label, standby, primary in segments)
     )
     print(
         f"  get_kpis over XML-RPC x10 after the run: primary +{xmlrpc[0]} KPI reads, standby "
@@ -494,7 +508,7 @@ def report(run, figures, elapsed, args, nodes, reads, xmlrpc):
         f"calls={counts['calls'] + counts['http_calls']} "
         f"node_killed={counts['fault_node_killed']} "
         f"standby_restarted={counts['fault_standby_restarted']} standby_reads={reads[0]} "
-        f"primary_reads_kpi={'+'.join(str(primary) for _standby, primary in segments)} "
+        f"primary_reads_kpi={'+'.join(str(primary) for _label, _standby, primary in segments)} "
         f"kpi_calls={counts['kpi_reads']} "
         f"registry_reloads={reloads} "
         f"lost={lost} duplicated={duplicated} bypasses={bypasses}"
@@ -508,9 +522,9 @@ def report(run, figures, elapsed, args, nodes, reads, xmlrpc):
         or ours
         or isolation_failed
         or not counts["fault_node_killed"]
-        or not segments[0][0]  # the standby served the cockpit ...
-        or segments[0][1]  # ... and the primary none of it
-        or (hasattr(run, "kpi_after_rolling") and segments[-1][1])  # nor after the restart
+        or not segments[0][1]  # the standby served the cockpit ...
+        or segments[0][2]  # ... and the primary none of it
+        or (hasattr(run, "kpi_after_rolling") and segments[-1][2])  # nor after the restart
     )
     sys.exit(1 if failed else 0)
 

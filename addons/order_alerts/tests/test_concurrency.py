@@ -10,37 +10,35 @@ from datetime import datetime
 from freezegun import freeze_time
 
 from odoo import SUPERUSER_ID, api
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import tagged
+
+from odoo.addons.order_tracking.tests.common import CommittedRowsCase
 
 
 @tagged("post_install", "-at_install")
-class TestConcurrentScans(TransactionCase):
-    def setUp(self):
-        # committed rows of our own, removed after the test transaction is
-        # rolled back (the cleanup registered first runs last)
-        self.addCleanup(self.cleanup)
-        self.ids = {}
-        registry = self.registry
-        with freeze_time("2037-11-30 09:00:00"), registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
-            partner = env["res.partner"].create({"name": "Concurrency 并发测试"})
-            order = env["sale.order"].create({"partner_id": partner.id})
+class TestConcurrentScans(CommittedRowsCase):
+    def commit_rows(self, env):
+        with freeze_time("2037-11-30 09:00:00"):
+            partner = self.keep(env["res.partner"].create({"name": "Concurrency 并发测试"}))
+            order = self.keep(env["sale.order"].create({"partner_id": partner.id}))
             env.flush_all()
             stage = env.ref("order_tracking.stage_draft")
             self.assertEqual(order.tracking_stage_id, stage)
-            rule = env["order.alert.rule"].create(
-                {
-                    "name": "Concurrency",
-                    "kind": "stage_sla",
-                    "stage_id": stage.id,
-                    "hours": 1,
-                    "warning_ratio": 0,
-                    "domain": f"[('id', '=', {order.id})]",
-                    "responsible_type": "users",
-                    "user_ids": [(6, 0, env.ref("base.user_admin").ids)],
-                    "action_activity": False,
-                    "company_id": order.company_id.id,
-                }
+            rule = self.keep(
+                env["order.alert.rule"].create(
+                    {
+                        "name": "Concurrency",
+                        "kind": "stage_sla",
+                        "stage_id": stage.id,
+                        "hours": 1,
+                        "warning_ratio": 0,
+                        "domain": f"[('id', '=', {order.id})]",
+                        "responsible_type": "users",
+                        "user_ids": [(6, 0, env.ref("base.user_admin").ids)],
+                        "action_activity": False,
+                        "company_id": order.company_id.id,
+                    }
+                )
             )
             self.ids = {
                 "partner": partner.id,
@@ -49,17 +47,10 @@ class TestConcurrentScans(TransactionCase):
                 "company": order.company_id.id,
                 "entry": order.tracking_last_event_id.id,
             }
-        super().setUp()
+            env.flush_all()
 
-    def cleanup(self):
-        if not self.ids:
-            return
-        with self.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
-            env["order.alert"].search([("rule_id", "=", self.ids["rule"])]).unlink()
-            env["order.alert.rule"].browse(self.ids["rule"]).unlink()
-            env["sale.order"].browse(self.ids["order"]).unlink()
-            env["res.partner"].browse(self.ids["partner"]).unlink()
+    def before_removal(self, env):
+        env["order.alert"].search([("rule_id", "=", self.ids["rule"])]).unlink()
 
     def count_alerts(self, state=None):
         with self.registry.cursor() as cr:

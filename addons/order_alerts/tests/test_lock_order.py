@@ -17,34 +17,23 @@ import time
 import psycopg2.errors
 
 from odoo import SUPERUSER_ID, api
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import tagged
+
+from odoo.addons.order_tracking.tests.common import CommittedRowsCase
 
 
 @tagged("post_install", "-at_install")
-class TestAttentionFlagLockOrder(TransactionCase):
-    def setUp(self):
-        self.addCleanup(self.cleanup)
-        self.ids = []
-        with self.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
-            partner = env["res.partner"].create({"name": "Lock order 锁顺序"})
-            first = env["sale.order"].create({"partner_id": partner.id})
-            second = env["sale.order"].create({"partner_id": partner.id})
-            env.flush_all()
-            # the first order's new row version now lies after the second's:
-            # a plain scan of the table meets the second order first
-            cr.execute("UPDATE sale_order SET note = 'moved' WHERE id = %s", [first.id])
-            self.ids = [first.id, second.id]
-            self.partner_id = partner.id
-        super().setUp()
-
-    def cleanup(self):
-        if not self.ids:
-            return
-        with self.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
-            env["sale.order"].browse(self.ids).unlink()
-            env["res.partner"].browse(self.partner_id).unlink()
+class TestAttentionFlagLockOrder(CommittedRowsCase):
+    def commit_rows(self, env):
+        partner = self.keep(env["res.partner"].create({"name": "Lock order 锁顺序"}))
+        first = env["sale.order"].create({"partner_id": partner.id})
+        second = env["sale.order"].create({"partner_id": partner.id})
+        self.keep(first | second)
+        env.flush_all()
+        # the first order's new row version now lies after the second's:
+        # a plain scan of the table meets the second order first
+        env.cr.execute("UPDATE sale_order SET note = 'moved' WHERE id = %s", [first.id])
+        self.ids = [first.id, second.id]
 
     def flags(self):
         with self.registry.cursor() as cr:

@@ -6,7 +6,7 @@ import OrderTrackingCase``.
 
 import inspect
 
-from odoo import Command
+from odoo import SUPERUSER_ID, Command, api
 from odoo.tests import Form, TransactionCase, new_test_user
 
 
@@ -177,6 +177,44 @@ class OrderTrackingCase(TransactionCase):
     def codes(order):
         order.env.flush_all()
         return [event.to_code for event in order.tracking_event_ids.sorted("id")]
+
+
+class CommittedRowsCase(TransactionCase):
+    """For tests that need two real database connections: other cursors do
+    not see a TransactionCase's uncommitted rows, so the test's own rows are
+    created in a cursor of their own and committed (``commit_rows``), then
+    removed, newest first, once the test's transaction is rolled back."""
+
+    def setUp(self):
+        self._committed = []
+        # registered before super().setUp(): runs after the test's rollback
+        self.addCleanup(self._remove_committed)
+        with self.registry.cursor() as cr:
+            self.commit_rows(api.Environment(cr, SUPERUSER_ID, {}))
+        super().setUp()
+
+    def commit_rows(self, env):
+        """Create the rows the test needs in ``env`` (committed after);
+        ``self.keep()`` each one to have it removed."""
+        raise NotImplementedError
+
+    def keep(self, records):
+        """Remove ``records`` after the test (the last kept first)."""
+        self._committed.append((records._name, records.ids))
+        return records
+
+    def before_removal(self, env):
+        """Hook: put back what the test's rows changed, remove what was made
+        of them, before the rows kept are removed."""
+
+    def _remove_committed(self):
+        if not self._committed:
+            return
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            self.before_removal(env)
+            for model, ids in reversed(self._committed):
+                env[model].browse(ids).exists().unlink()
 
 
 class TranslationCheckMixin:

@@ -9,55 +9,49 @@ attempts mark it failed for good).
 Two real connections: the rows are committed and removed afterwards."""
 
 from odoo import SUPERUSER_ID, api
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import tagged
+
+from .common import CommittedRowsCase
 
 
 @tagged("post_install", "-at_install")
-class TestNotificationOfAnOrderChangedMeanwhile(TransactionCase):
-    def setUp(self):
-        self.addCleanup(self.cleanup)
-        self.ids = {}
-        with self.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
-            stage = env.ref("order_tracking.stage_draft")
-            self.ids["stage_before"] = (stage.notify_customer, stage.mail_template_id.id)
-            stage.write(
-                {
-                    "notify_customer": True,
-                    "mail_template_id": env.ref("order_tracking.mail_template_order_stage").id,
-                }
-            )
-            partner = env["res.partner"].create(
+class TestNotificationOfAnOrderChangedMeanwhile(CommittedRowsCase):
+    def commit_rows(self, env):
+        stage = env.ref("order_tracking.stage_draft")
+        self.stage_before = (stage.notify_customer, stage.mail_template_id.id)
+        stage.write(
+            {
+                "notify_customer": True,
+                "mail_template_id": env.ref("order_tracking.mail_template_order_stage").id,
+            }
+        )
+        partner = self.keep(
+            env["res.partner"].create(
                 {"name": "Notified 通知测试", "email": "notified@example.com"}
             )
-            order = env["sale.order"].create({"partner_id": partner.id})
-            env.flush_all()
-            notification = env["order.tracking.notification"].search([("order_id", "=", order.id)])
-            self.assertEqual(notification.state, "pending")
-            self.assertFalse(order.access_token)
-            self.ids.update(
-                partner=partner.id,
-                order=order.id,
-                stage=stage.id,
-                notification=notification.id,
-            )
-        super().setUp()
+        )
+        order = self.keep(env["sale.order"].create({"partner_id": partner.id}))
+        env.flush_all()
+        notification = self.keep(
+            env["order.tracking.notification"].search([("order_id", "=", order.id)])
+        )
+        self.assertEqual(notification.state, "pending")
+        self.assertFalse(order.access_token)
+        self.ids = {
+            "partner": partner.id,
+            "order": order.id,
+            "stage": stage.id,
+            "notification": notification.id,
+        }
 
-    def cleanup(self):
-        if not self.ids.get("order"):
-            return
-        with self.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
-            notify, template = self.ids["stage_before"]
-            env["order.tracking.stage"].browse(self.ids["stage"]).write(
-                {"notify_customer": notify, "mail_template_id": template}
-            )
-            env["order.tracking.notification"].browse(self.ids["notification"]).unlink()
-            env["mail.message"].search(
-                [("model", "=", "sale.order"), ("res_id", "=", self.ids["order"])]
-            ).unlink()
-            env["sale.order"].browse(self.ids["order"]).unlink()
-            env["res.partner"].browse(self.ids["partner"]).unlink()
+    def before_removal(self, env):
+        notify, template = self.stage_before
+        env["order.tracking.stage"].browse(self.ids["stage"]).write(
+            {"notify_customer": notify, "mail_template_id": template}
+        )
+        env["mail.message"].search(
+            [("model", "=", "sale.order"), ("res_id", "=", self.ids["order"])]
+        ).unlink()
 
     def notification_row(self):
         with self.registry.cursor() as cr:
