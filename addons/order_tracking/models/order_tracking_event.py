@@ -109,8 +109,8 @@ CREATE TRIGGER order_tracking_event_immutable
         events = super().create(vals_list)
         # each order's last event is the one just written (ids only grow): the
         # next event chains onto its hash, whatever it recorded; the node's
-        # clock (tracking_last_event_id and the fields related to it) moves
-        # only with an event that changes the node (from != to)
+        # clock (the event that entered the node, its node, date and deadline)
+        # moves only with an event that changes the node (from != to)
         last, entered = {}, {}
         for event in events:
             last[event.order_id] = event
@@ -122,7 +122,13 @@ CREATE TRIGGER order_tracking_event_immutable
         for order, event in last.items():
             vals = {"tracking_last_hash": event.hash}
             if order in entered:
-                vals["tracking_last_event_id"] = entered[order].id
+                event = entered[order]
+                vals.update(
+                    tracking_last_event_id=event.id,
+                    tracking_last_stage_id=event.to_stage_id.id,
+                    tracking_entered_at=event.date,
+                    tracking_deadline=event.deadline,
+                )
             # what a rollback to a savepoint puts back (tools/transaction.py)
             before = {
                 field.name: cache.get(order, field, transaction.UNKNOWN) for field in journaled

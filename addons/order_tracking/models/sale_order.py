@@ -137,33 +137,31 @@ class SaleOrder(models.Model):
     tracking_event_ids = fields.One2many(
         "order.tracking.event", "order_id", string="Status History", readonly=True
     )
-    # the event that entered the node, set by order.tracking.event.create
-    # (the event just written, when it changes the node: no read of the
-    # history); events that leave the node as it is (from = to: an applied
-    # change request) do not move it, so the node's clock runs on. Not
-    # indexed: nothing looks orders up by it
+    # the event that entered the node, and its node, date and deadline: set
+    # by order.tracking.event.create from the event just written, in the
+    # same write (no read of the history, nothing recomputed); events that
+    # leave the node as it is (from = to: an applied change request) do not
+    # move them, so the node's clock runs on. Not indexed: nothing looks
+    # orders up by it
     tracking_last_event_id = fields.Many2one(
         "order.tracking.event", string="Last Status Event", readonly=True, copy=False
     )
     # what the next node change needs, on the order's own row: deciding
     # whether the node changed and chaining the next event's hash read no event
     tracking_last_stage_id = fields.Many2one(
-        related="tracking_last_event_id.to_stage_id", string="Node of the Last Event", store=True
+        "order.tracking.stage",
+        string="Node of the Last Event",
+        readonly=True,
+        copy=False,
     )
     # the hash of the order's very last event, whatever it recorded (a change
     # of node or not): the next event chains onto it
     tracking_last_hash = fields.Char(string="Hash", readonly=True, copy=False)
     tracking_entered_at = fields.Datetime(
-        related="tracking_last_event_id.date",
-        string="In Node Since",
-        store=True,
-        index=True,
+        string="In Node Since", readonly=True, copy=False, index=True
     )
     tracking_deadline = fields.Datetime(
-        related="tracking_last_event_id.deadline",
-        string="Node Deadline",
-        store=True,
-        index=True,
+        string="Node Deadline", readonly=True, copy=False, index=True
     )
     tracking_late = fields.Boolean(
         string="Late",

@@ -342,9 +342,11 @@ class SaleOrder(models.Model):
         """{stage id: (code, trigger mode, SLA hours, notifies)} of ``stages``,
         from the cache of the company's nodes (other stages are read)."""
         specs = self.env["order.tracking.stage"]._get_company_stage_specs(self.company_id.id)
-        missing = stages.filtered(lambda stage: stage.id not in specs)
+        # ids, not records: called at every step of every node change
+        missing = [stage_id for stage_id in stages._ids if stage_id not in specs]
         if missing:
-            specs = {**specs, **{stage.id: stage._tracking_spec() for stage in missing}}
+            others = stages.browse(missing)
+            specs = {**specs, **{stage.id: stage._tracking_spec() for stage in others}}
         return specs
 
     def _tracking_code_of(self, stage):

@@ -188,30 +188,22 @@ class SaleOrder(models.Model):
         if unknown:
             cr.execute(
                 SQL(
-                    "SELECT id, tracking_last_event_id, tracking_last_hash"
-                    "  FROM sale_order WHERE id = ANY(%s)",
+                    "SELECT id, %s FROM sale_order WHERE id = ANY(%s)",
+                    SQL(", ").join(map(SQL.identifier, transaction.LAST_EVENT_FIELDS)),
                     unknown,
                 )
             )
-            for order_id, event_id, last_hash in cr.fetchall():
+            for order_id, *row in cr.fetchall():
                 values = targets[order_id]
-                for name, value in zip(
-                    transaction.LAST_EVENT_FIELDS, (event_id, last_hash), strict=True
-                ):
+                for name, value in zip(transaction.LAST_EVENT_FIELDS, row, strict=True):
                     if values.get(name, transaction.UNKNOWN) is transaction.UNKNOWN:
                         values[name] = value
         orders = self.browse([order_id for order_id in targets if order_id in alive])
         for order in orders:
             for name, value in targets[order.id].items():
                 if value is not transaction.UNKNOWN:
-                    cache.set(order, self._fields[name], value, dirty=True)
-        for field in self._fields.values():
-            if (
-                field.store
-                and field.related
-                and field.related.startswith("tracking_last_event_id.")
-            ):
-                self.env.add_to_compute(field, orders)
+                    field = self._fields[name]
+                    cache.set(order, field, field.convert_to_cache(value, order), dirty=True)
         self._tracking_forget_removed_stages()
         touched = self.browse({entry.order_id for entry in removed} & alive)
         self.env.add_to_compute(stage_field, touched & cache.get_dirty_records(self, stage_field))

@@ -29,8 +29,15 @@ from collections import namedtuple
 
 from odoo import SUPERUSER_ID, api, sql_db
 
-# the order's fields that name its last event (written by order.tracking.event)
-LAST_EVENT_FIELDS = ("tracking_last_event_id", "tracking_last_hash")
+# the order's fields that name its last event and the node it entered
+# (written by order.tracking.event)
+LAST_EVENT_FIELDS = (
+    "tracking_last_event_id",
+    "tracking_last_hash",
+    "tracking_last_stage_id",
+    "tracking_entered_at",
+    "tracking_deadline",
+)
 # a value that was not in the cache (odoo.api.NOTHING would make Cache.get raise)
 UNKNOWN = object()
 
