@@ -196,7 +196,7 @@ if wanted perf1; then
   done
   fresh_copies run
   run PERF-1 bench/lifecycle.py --plain-db "${PREFIX}_plain_run" \
-    --addons-db "${PREFIX}_addons_run" -n "$(scaled 240 8)"
+    --addons-db "${PREFIX}_addons_run" -n "$(scaled 240 8)" --calls "$(scaled 6 2)"
   drop_copies run
   # the same with a commit after every phase, as requests are (cold ORM cache,
   # order_kpi's refresh at commit): the orders stay, so on throwaway copies;
