@@ -122,12 +122,12 @@ CREATE TRIGGER order_tracking_event_immutable
         for order, event in last.items():
             vals = {"tracking_last_hash": event.hash}
             if order in entered:
-                event = entered[order]
+                entry = entered[order]
                 vals.update(
-                    tracking_last_event_id=event.id,
-                    tracking_last_stage_id=event.to_stage_id.id,
-                    tracking_entered_at=event.date,
-                    tracking_deadline=event.deadline,
+                    tracking_last_event_id=entry.id,
+                    tracking_last_stage_id=entry.to_stage_id.id,
+                    tracking_entered_at=entry.date,
+                    tracking_deadline=entry.deadline,
                 )
             # what a rollback to a savepoint puts back (tools/transaction.py)
             before = {

@@ -1,10 +1,12 @@
 import contextlib
 from contextlib import contextmanager
+from datetime import timedelta
 
-from odoo import SUPERUSER_ID, Command, api
+from odoo import SUPERUSER_ID, Command, api, fields
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
+from ..tools import transaction
 from .common import OrderTrackingCase
 
 
@@ -130,6 +132,55 @@ class TestSavepointRollback(OrderTrackingCase):
         finally:
             cr.rollback()
             cr.close()
+
+    def test_a_batch_of_events_journals_the_last_and_enters_with_the_first(self):
+        """One create of two events of the same order, a change of node then
+        one that leaves it as is: the order's node clock is the first's, its
+        hash the second's, and the journal (what a savepoint's rollback
+        repairs) names the second, the order's last event."""
+        order = self.confirm(self.create_order([(self.product, 2)]))
+        self.env.flush_all()
+        ready, delivered = order.tracking_stage_id, self.stage("delivered")
+        base = {
+            "order_id": order.id,
+            "company_id": order.company_id.id,
+            "user_id": self.env.uid,
+            "source_model": order._name,
+            "source_id": order.id,
+        }
+        entering, staying = (
+            self.env["order.tracking.event"]
+            .sudo()
+            .create(
+                [
+                    {
+                        **base,
+                        "from_stage_id": ready.id,
+                        "to_stage_id": delivered.id,
+                        "from_code": ready.code,
+                        "to_code": "delivered",
+                        "date": fields.Datetime.now(),
+                        "deadline": fields.Datetime.now() + timedelta(days=3650),
+                    },
+                    {
+                        **base,
+                        "from_stage_id": delivered.id,
+                        "to_stage_id": delivered.id,
+                        "from_code": "delivered",
+                        "to_code": "delivered",
+                        "date": fields.Datetime.now() + timedelta(days=1),
+                        "note": "in the node",
+                    },
+                ]
+            )
+        )
+        self.assertEqual(order.tracking_last_event_id, entering)
+        self.assertEqual(order.tracking_last_stage_id, delivered)
+        self.assertEqual(order.tracking_entered_at, entering.date)
+        self.assertEqual(order.tracking_deadline, entering.deadline)
+        self.assertEqual(order.tracking_last_hash, staying.hash)
+        last_entry = transaction.kept_entries(self.env.cr)[-1]
+        self.assertEqual((last_entry.order_id, last_entry.event_id), (order.id, staying.id))
 
     def test_events_of_a_kept_order_rolled_back_with_the_savepoint(self):
         """Events of an order that stays, written inside the savepoint (a
