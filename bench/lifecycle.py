@@ -26,12 +26,12 @@ Prints ``PERF-1 lifecycle orders=N plain_ms=X addons_ms=Y ratio=R spread=S
 queries_extra=Q`` and the budgets (ratio <= 1.10, queries_extra <= 10).
 
 With ``--calls N`` it first counts the Python function calls of N more orders
-on each side (``sys.setprofile``; not timed) and prints ``PERF-1 calls
-orders=N plain=P addons=A ratio=R``: the work the interpreter does, exact and
-the same from one run to the next whatever else loads the machine, where the
-time ratio moves by a few hundredths between runs of the same code. It tracks
-the time ratio closely (Odoo's time is Python's) and shows a change of a few
-thousandths; the budget stays on time (SPEC PERF-1).
+on each side (``sys.setprofile``; not timed) and prints
+``PERF-1 lifecycle-calls orders=N plain=P addons=A ratio=R``: the work the interpreter does,
+exact and the same from one run to the next whatever else loads the machine,
+where the time ratio moves by a few hundredths between runs of the same code.
+It tracks the time ratio closely (Odoo's time is Python's) and shows a change
+of a few thousandths; the budget stays on time (SPEC PERF-1).
 
 ``make bench`` first commits the history (``--history-only``), then measures
 both sides on fresh copies of their databases (``createdb -T``): a database
