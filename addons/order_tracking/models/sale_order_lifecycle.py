@@ -338,10 +338,20 @@ class SaleOrder(models.Model):
 
     # -- the node: the walk and the computes --
 
-    def _tracking_stage_specs(self, stages):
-        """{stage id: (code, trigger mode, SLA hours, notifies)} of ``stages``,
-        from the cache of the company's nodes (other stages are read)."""
+    def _tracking_company_nodes(self):
+        """(nodes, specs) of the order's company: its active nodes in sequence
+        and their ``{stage id: (code, trigger mode, SLA hours, notifies)}``,
+        from one look-up into the workers' cache of the nodes — taken once for
+        a walk or a recording and passed down, not at every step."""
         specs = self.env["order.tracking.stage"]._get_company_stage_specs(self.company_id.id)
+        return self.env["order.tracking.stage"].browse(tuple(specs)), specs
+
+    def _tracking_stage_specs(self, stages, specs=None):
+        """{stage id: (code, trigger mode, SLA hours, notifies)} of ``stages``,
+        from ``specs`` (those of the order's company, looked up when not
+        given); stages of other companies or inactive ones are read."""
+        if specs is None:
+            specs = self._tracking_company_nodes()[1]
         # ids, not records: called at every step of every node change
         missing = [stage_id for stage_id in stages._ids if stage_id not in specs]
         if missing:
@@ -349,11 +359,11 @@ class SaleOrder(models.Model):
             specs = {**specs, **{stage.id: stage._tracking_spec() for stage in others}}
         return specs
 
-    def _tracking_code_of(self, stage):
+    def _tracking_code_of(self, stage, specs=None):
         """The code of ``stage`` (a node of this order's company), read from
-        the cache of the nodes."""
+        the cache of the nodes (``specs``: see ``_tracking_stage_specs``)."""
         self.ensure_one()
-        return self._tracking_stage_specs(stage)[stage.id][0] if stage else False
+        return self._tracking_stage_specs(stage, specs)[stage.id][0] if stage else False
 
     def _tracking_history_suppressed(self):
         """No event while our own installation computes the nodes of the
@@ -365,10 +375,10 @@ class SaleOrder(models.Model):
             self.env.context.get("module") == "order_tracking" and not self.env.registry.ready
         )
 
-    def _tracking_steps(self, stages, milestones):
+    def _tracking_steps(self, stages, milestones, specs=None):
         self.ensure_one()
         default = (engine.PROGRESS, lambda o: True)
-        specs = self._tracking_stage_specs(stages)
+        specs = self._tracking_stage_specs(stages, specs)
         for stage in stages:
             code, trigger_mode = specs[stage.id][:2]
             kind, milestone = milestones.get(code, default)
@@ -384,31 +394,30 @@ class SaleOrder(models.Model):
                     state = False
             yield stage, kind, state
 
-    def _tracking_resolve(self, stages, milestones=None):
-        """Return (current, pending) nodes of one order among ``stages``."""
+    def _tracking_resolve(self, stages, milestones=None, specs=None):
+        """Return (current, pending) nodes of one order among ``stages``
+        (``specs``: see ``_tracking_stage_specs``)."""
         self.ensure_one()
         milestones = milestones or self._tracking_milestones()
         override = self._tracking_override_code(milestones)
         if override:
-            specs = self._tracking_stage_specs(stages)
+            specs = self._tracking_stage_specs(stages, specs)
             stage = stages.filtered(lambda s: specs[s.id][0] == override)[:1]
             if stage:
                 return stage, stage.browse()
-        current, pending = engine.resolve(self._tracking_steps(stages, milestones))
+        current, pending = engine.resolve(self._tracking_steps(stages, milestones, specs))
         return current or stages[:1], pending or stages.browse()
 
     @api.depends(lambda self: self._tracking_stage_depends())
     def _compute_tracking_stage_id(self):
-        Stage = self.env["order.tracking.stage"]
-        stages_by_company = {}
+        nodes_of = {}
         milestones = self._tracking_milestones()
         for order in self:
-            company = order.company_id
-            if company.id not in stages_by_company:
-                stages_by_company[company.id] = Stage._get_company_stages(company)
-            order.tracking_stage_id = order._tracking_resolve(
-                stages_by_company[company.id], milestones
-            )[0]
+            company_id = order.company_id.id
+            if company_id not in nodes_of:
+                nodes_of[company_id] = order._tracking_company_nodes()
+            stages, specs = nodes_of[company_id]
+            order.tracking_stage_id = order._tracking_resolve(stages, milestones, specs)[0]
 
     def _compute_field_value(self, field):
         # the history follows the node the way Odoo's mail tracking follows a
@@ -440,16 +449,21 @@ class SaleOrder(models.Model):
     @api.depends("tracking_stage_id", "tracking_stage_id.code")
     def _compute_tracking_stage_code(self):
         # the code from the cache of the nodes: a node change reads no node
+        specs_of = {}
         for order in self:
-            order.tracking_stage_code = order._tracking_code_of(order.tracking_stage_id)
+            company_id = order.company_id.id
+            if company_id not in specs_of:
+                specs_of[company_id] = order._tracking_company_nodes()[1]
+            order.tracking_stage_code = order._tracking_code_of(
+                order.tracking_stage_id, specs_of[company_id]
+            )
 
     @api.depends(lambda self: self._tracking_stage_depends())
     def _compute_tracking_checkpoint_id(self):
-        Stage = self.env["order.tracking.stage"]
         milestones = self._tracking_milestones()
         for order in self:
-            stages = Stage._get_company_stages(order.company_id)
-            pending = order._tracking_resolve(stages, milestones)[1]
+            stages, specs = order._tracking_company_nodes()
+            pending = order._tracking_resolve(stages, milestones, specs)[1]
             order.tracking_checkpoint_id = (
                 pending
                 if pending.trigger_mode == "manual"

@@ -59,28 +59,29 @@ class SaleOrder(models.Model):
         name = record.name if "name" in record._fields and record.name else record.display_name
         return record._name, record.id, name
 
-    def _tracking_moving_code(self, previous, stage, milestones):
+    def _tracking_moving_code(self, previous, stage, milestones, company_nodes=None):
         """The node whose fact moved the order from ``previous`` into
         ``stage``: the first node after ``previous`` that applies to the order
         (a payment that takes an invoiced order to Done moved it through
         Paid: the payment is the event's source; a sign-off that takes a
         prepaid order to Done moved it through Delivered). An order held by a
-        blocking node or an override node is there by that node's own fact."""
+        blocking node or an override node is there by that node's own fact.
+        ``company_nodes``: ``_tracking_company_nodes()``, when the caller has
+        it."""
         self.ensure_one()
-        code = self._tracking_code_of(stage)
+        stages, specs = company_nodes or self._tracking_company_nodes()
+        code = self._tracking_code_of(stage, specs)
         if milestones.get(code, (None,))[0] in (OVERRIDE, engine.BLOCKING):
             # its own fact holds the order, whatever the walk passed (a
             # confirmation straight into production: the manufacturing order)
             return code
-        stages = self.env["order.tracking.stage"]._get_company_stages(self.company_id)
-        ids = stages.ids
+        ids = stages._ids
         if not previous or previous.id not in ids or stage.id not in ids:
             return code
         start, end = ids.index(previous.id), ids.index(stage.id)
         if end <= start + 1:
             return code
         passed = stages[start + 1 : end + 1]
-        specs = self._tracking_stage_specs(passed)
         for node in passed:
             node_code = specs[node.id][0]
             kind, milestone = milestones.get(node_code, (engine.PROGRESS, lambda o: True))
@@ -105,9 +106,13 @@ class SaleOrder(models.Model):
         deadlines = {}
         nodes = self._tracking_node_registry()[0]
         milestones = self._tracking_milestones()
+        nodes_of = {}
         vals_list = []
         for order, previous, stage in transitions:
-            specs = order._tracking_stage_specs(stage | previous)
+            company_id = order.company_id.id
+            if company_id not in nodes_of:
+                nodes_of[company_id] = order._tracking_company_nodes()
+            specs = order._tracking_stage_specs(stage | previous, nodes_of[company_id][1])
             code, _mode, sla_hours, _notifies = specs[stage.id]
             calendar = calendars[order.id]
             entered = entered_at[order.id]
@@ -117,7 +122,7 @@ class SaleOrder(models.Model):
                 deadlines[key] = sla.deadline(calendar, now, sla_hours)
             note, forced_source = history.recorded_note_and_source(self.env, order.id)
             source = forced_source or order._tracking_event_source(
-                order._tracking_moving_code(previous, stage, milestones),
+                order._tracking_moving_code(previous, stage, milestones, nodes_of[company_id]),
                 specs[previous.id][0] if previous else False,
                 nodes,
             )
