@@ -4,6 +4,8 @@ from odoo.tests import HttpCase, tagged
 
 from odoo.addons.order_tracking.tests.common import OrderTrackingCase
 
+from .tour_common import until
+
 
 @tagged("post_install", "-at_install")
 class TestChangeRequestBrowser(HttpCase, OrderTrackingCase):
@@ -38,14 +40,14 @@ class TestChangeRequestBrowser(HttpCase, OrderTrackingCase):
         self.browser_js(
             f"/odoo/sales/{self.order.id}",
             "document.querySelector('a[name=change_requests]').click();"
-            "setTimeout(() => {"
-            "  const rows = document.querySelectorAll("
-            "    'div[name=change_request_ids] .o_data_row');"
-            "  const button = document.querySelector("
-            "    'button[name=action_view_change_requests]');"
-            "  if (rows.length === 1 && button) { console.log('test successful'); }"
-            "  else { console.error('rows: ' + rows.length + ', button: ' + !!button); }"
-            "}, 500);",
+            + until(
+                "document.querySelectorAll('div[name=change_request_ids] .o_data_row').length"
+                " === 1 && !!document.querySelector('button[name=action_view_change_requests]')",
+                "'rows: ' + document.querySelectorAll("
+                "'div[name=change_request_ids] .o_data_row').length"
+                " + ', button: ' + !!document.querySelector("
+                "'button[name=action_view_change_requests]')",
+            ),
             ready="!!document.querySelector('a[name=change_requests]')",
             login="admin",
         )

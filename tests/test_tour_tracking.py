@@ -4,6 +4,8 @@ from odoo.tests import HttpCase, tagged
 
 from odoo.addons.order_tracking.tests.common import OrderTrackingCase
 
+from .tour_common import until
+
 
 @tagged("post_install", "-at_install")
 class TestTrackingBrowser(HttpCase, OrderTrackingCase):
@@ -35,19 +37,21 @@ class TestTrackingBrowser(HttpCase, OrderTrackingCase):
         self.browser_js(
             f"/odoo/sales/{self.order.id}",
             "document.querySelector('a[name=order_tracking]').click();"
-            "setTimeout(() => {"
-            "  const items = [...document.querySelectorAll('.o_tracking_timeline_item')];"
-            "  const current = document.querySelector("
-            "    '.o_field_order_tracking_statusbar button[aria-checked=true]');"
-            "  const ok = items.length === 2"
-            "    && items[0].classList.contains('o_tracking_timeline_current')"
-            "    && items[0].dataset.code === 'ready' && items[1].dataset.code === 'draft'"
-            "    && !!items[0].querySelector('a.o_tracking_timeline_source')"
-            "    && current && current.textContent.includes('Ready (Picked)')"
-            "    && !!document.querySelector('.o_tracking_summary [name=state]');"
-            "  if (ok) { console.log('test successful'); }"
-            "  else { console.error('timeline: ' + items.map((i) => i.dataset.code)); }"
-            "}, 1000);",
+            + until(
+                "(() => {"
+                "  const items = [...document.querySelectorAll('.o_tracking_timeline_item')];"
+                "  const current = document.querySelector("
+                "    '.o_field_order_tracking_statusbar button[aria-checked=true]');"
+                "  return items.length === 2"
+                "    && items[0].classList.contains('o_tracking_timeline_current')"
+                "    && items[0].dataset.code === 'ready' && items[1].dataset.code === 'draft'"
+                "    && !!items[0].querySelector('a.o_tracking_timeline_source')"
+                "    && !!current && current.textContent.includes('Ready (Picked)')"
+                "    && !!document.querySelector('.o_tracking_summary [name=state]');"
+                "})()",
+                "'timeline: ' + [...document.querySelectorAll('.o_tracking_timeline_item')]"
+                ".map((i) => i.dataset.code)",
+            ),
             ready="!!document.querySelector('a[name=order_tracking]')",
             login="admin",
         )

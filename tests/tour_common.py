@@ -26,6 +26,19 @@ def screenshot_dir():
     return path
 
 
+def until(condition, failure, timeout_ms=20000):
+    """JavaScript for ``browser_js``: checks ``condition`` (an expression) every
+    100 ms and logs Odoo's success line as soon as it holds; after ``timeout_ms``
+    logs ``failure`` (an expression giving the message) as an error. A fixed wait
+    after a click fails on a loaded machine, where the tab takes longer to render."""
+    return (
+        "(() => { const start = Date.now(); const check = () => {"
+        f" if ({condition}) {{ console.log('test successful'); }}"
+        f" else if (Date.now() - start > {timeout_ms}) {{ console.error({failure}); }}"
+        " else { setTimeout(check, 100); } }; check(); })();"
+    )
+
+
 class TourScreenshotMixin:
     """On an ``HttpCase`` whose class has ``admin`` (base.user_admin)."""
 
