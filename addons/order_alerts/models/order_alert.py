@@ -71,7 +71,15 @@ class OrderAlert(models.Model):
         index=True,
         help="The node of the order when the alert was raised.",
     )
-    current_stage_id = fields.Many2one(related="order_id.tracking_stage_id", string="Current Node")
+    # computed when the form reads it, with no dependency on the order's node:
+    # related to it, the alert would hang on every path of Odoo's trigger trees
+    # that reaches an order's node (each stock move written walks them)
+    current_stage_id = fields.Many2one(
+        "order.tracking.stage",
+        string="Current Node",
+        compute="_compute_current_stage_id",
+        compute_sudo=True,
+    )
     stage_entry_id = fields.Many2one(
         "order.tracking.event",
         string="Node Entry",
@@ -182,6 +190,10 @@ class OrderAlert(models.Model):
                 alert.level_name = self.env._("Escalation %(n)s", n=alert.escalation_level)
             else:
                 alert.level_name = labels.get(alert.level, "")
+
+    def _compute_current_stage_id(self):
+        for alert in self:
+            alert.current_stage_id = alert.order_id.tracking_stage_id
 
     @api.depends("rule_id", "order_id", "level_name")
     def _compute_display_name(self):

@@ -44,6 +44,11 @@ class SaleOrder(models.Model):
 
     @api.model
     def _tracking_supply_depends(self):
+        # not the lines' received quantity: Odoo computes it from the receipts'
+        # moves, so a dependency on it would hang the order's coverage and node
+        # on every stock move written, deliveries included. A receipt done or
+        # cancelled reaches the orders short of its product through the move's
+        # write (models/stock_move.py), for purchases to order as for stock.
         depends = [*super()._tracking_supply_depends()]
         for lines in (
             "procurement_group_id.purchase_line_ids",
@@ -54,7 +59,6 @@ class SaleOrder(models.Model):
                 f"{lines}.state",
                 f"{lines}.date_planned",
                 f"{lines}.product_qty",
-                f"{lines}.qty_received",
             ]
         return [*depends, "picking_ids.move_ids.move_orig_ids.purchase_line_id"]
 
