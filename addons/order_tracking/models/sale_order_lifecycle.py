@@ -225,9 +225,18 @@ class SaleOrder(models.Model):
     def _tracking_payment_changed(self):
         """The payment state of some of these orders' invoices was just
         recomputed: recompute their payment axis, and what depends on it
-        (the node), at the next flush."""
+        (the node, what is due), when they are next read or flushed.
+
+        Odoo recomputes that state while it flushes, in one pass over the
+        fields pending when the flush began: the orders marked then would miss
+        the flush before the commit. Flushed again just before the commit, as
+        Odoo's mail tracking does for what it triggers there."""
         self.env.add_to_compute(self._fields["tracking_payment"], self)
         self.modified(["tracking_payment"])
+        precommit = self.env.cr.precommit
+        if not precommit.data.get("order_tracking.flush"):
+            precommit.data["order_tracking.flush"] = True
+            precommit.add(self.env.flush_all)
 
     def _tracking_invoice_settled(self, invoice):
         """Paid or in payment for its whole amount, net of credit notes.
