@@ -63,6 +63,29 @@ class TestProduction(MadeToOrderMixin, OrderTrackingCase):
         self.assertEqual(entry["source"], "production")
         self.assertEqual(entry["source_name"], production.name)
 
+    def test_components_picked_start_the_production_for_the_order(self):
+        """Odoo computes a manufacturing order's state from its moves: its
+        components picked on the shop floor start it, with no write of the
+        state, and the order made to order follows it into In Production."""
+        order = self.confirm()
+        production = self.productions(order)
+        self.assertEqual(order.tracking_stage_id.code, "production_planned")
+        self.env.flush_all()
+        production.move_raw_ids.picked = True
+        # what a request commits: the flush at its end writes the order's new
+        # node with the production's new state
+        self.env.flush_all()
+        self.env.cr.execute(
+            "SELECT tracking_supply, tracking_stage_code FROM sale_order WHERE id = %s",
+            [order.id],
+        )
+        self.assertEqual(self.env.cr.fetchone(), ("in_production", "in_production"))
+        self.assertEqual(production.state, "progress")
+        self.assertEqual(order.tracking_supply, "in_production")
+        self.assertEqual(order.tracking_stage_id.code, "in_production")
+        event = order.tracking_event_ids.filtered(lambda e: e.to_code == "in_production")
+        self.assertEqual((event.source_model, event.source_id), (production._name, production.id))
+
     def test_coverage_names_the_manufacturing_order(self):
         order = self.confirm(quantity=4)
         production = self.productions(order)
