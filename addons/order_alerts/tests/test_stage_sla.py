@@ -25,6 +25,21 @@ class TestStageSla(AlertCase):
             escalation_user_id=cls.general_manager.id,
         )
 
+    def test_alert_shows_the_node_the_order_is_in_now(self):
+        """The node the alert was raised in stays; its current node is the
+        order's as the alert is read (computed on read, for its user too)."""
+        order = self.confirmed_order("2037-11-30 09:00:00")
+        self.scan(self.rule, "2037-12-04 09:01:00")
+        alert = self.alerts(self.rule, order)[:1].with_user(self.stock_manager)
+        self.assertEqual(alert.current_stage_id, self.to_ship)
+        order._action_cancel()
+        self.assertEqual(order.tracking_stage_code, "cancelled")
+        # a later request: the alert read again
+        alert.invalidate_recordset()
+        self.assertEqual(
+            (alert.stage_id, alert.current_stage_id), (self.to_ship, order.tracking_stage_id)
+        )
+
     def test_ladder_on_working_calendar_with_weekend_and_holiday(self):
         order = self.confirmed_order("2037-11-30 09:00:00")  # Monday
         # 80 % of 24 h = 19.2 working hours: Mon 7 + Tue 8 + (Wed holiday) + Thu 4.2
