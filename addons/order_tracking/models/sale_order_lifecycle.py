@@ -355,6 +355,14 @@ class SaleOrder(models.Model):
         specs = self.env["order.tracking.stage"]._get_company_stage_specs(self.company_id.id)
         return self.env["order.tracking.stage"].browse(tuple(specs)), specs
 
+    def _tracking_company_nodes_by_company(self):
+        """{company id: ``_tracking_company_nodes()``} of these orders."""
+        nodes_of = {}
+        for order in self:
+            if order.company_id.id not in nodes_of:
+                nodes_of[order.company_id.id] = order._tracking_company_nodes()
+        return nodes_of
+
     def _tracking_stage_specs(self, stages, specs=None):
         """{stage id: (code, trigger mode, SLA hours, notifies)} of ``stages``,
         from ``specs`` (those of the order's company, looked up when not
@@ -419,13 +427,10 @@ class SaleOrder(models.Model):
 
     @api.depends(lambda self: self._tracking_stage_depends())
     def _compute_tracking_stage_id(self):
-        nodes_of = {}
+        nodes_of = self._tracking_company_nodes_by_company()
         milestones = self._tracking_milestones()
         for order in self:
-            company_id = order.company_id.id
-            if company_id not in nodes_of:
-                nodes_of[company_id] = order._tracking_company_nodes()
-            stages, specs = nodes_of[company_id]
+            stages, specs = nodes_of[order.company_id.id]
             order.tracking_stage_id = order._tracking_resolve(stages, milestones, specs)[0]
 
     def _compute_field_value(self, field):
@@ -458,13 +463,10 @@ class SaleOrder(models.Model):
     @api.depends("tracking_stage_id", "tracking_stage_id.code")
     def _compute_tracking_stage_code(self):
         # the code from the cache of the nodes: a node change reads no node
-        specs_of = {}
+        nodes_of = self._tracking_company_nodes_by_company()
         for order in self:
-            company_id = order.company_id.id
-            if company_id not in specs_of:
-                specs_of[company_id] = order._tracking_company_nodes()[1]
             order.tracking_stage_code = order._tracking_code_of(
-                order.tracking_stage_id, specs_of[company_id]
+                order.tracking_stage_id, nodes_of[order.company_id.id][1]
             )
 
     @api.depends(lambda self: self._tracking_stage_depends())

@@ -106,12 +106,12 @@ class SaleOrder(models.Model):
         deadlines = {}
         nodes = self._tracking_node_registry()[0]
         milestones = self._tracking_milestones()
-        nodes_of = {}
+        nodes_of = self.browse(
+            [order.id for order, _prev, _stage in transitions]
+        )._tracking_company_nodes_by_company()
         vals_list = []
         for order, previous, stage in transitions:
             company_id = order.company_id.id
-            if company_id not in nodes_of:
-                nodes_of[company_id] = order._tracking_company_nodes()
             specs = order._tracking_stage_specs(stage | previous, nodes_of[company_id][1])
             code, _mode, sla_hours, _notifies = specs[stage.id]
             calendar = calendars[order.id]
