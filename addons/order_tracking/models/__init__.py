@@ -16,6 +16,7 @@ from . import res_config_settings
 from . import sale_order
 from . import sale_order_nodes
 from . import sale_order_lifecycle
+from . import sale_order_walk
 from . import sale_order_recorder
 from . import sale_order_checkpoint
 from . import sale_order_signoff

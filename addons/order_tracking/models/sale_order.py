@@ -33,7 +33,8 @@ class SaleOrder(models.Model):
     their own, each inherited here:
 
     - sale_order_nodes.py: the node registry;
-    - sale_order_lifecycle.py: the lifecycle axes and the status node;
+    - sale_order_lifecycle.py: the lifecycle axes;
+    - sale_order_walk.py: the status node, walked from the axes;
     - sale_order_recorder.py: the status history, timeline, verification;
     - sale_order_checkpoint.py: manual checkpoints;
     - sale_order_signoff.py: the customer's sign-off;
