@@ -33,25 +33,45 @@ class OrderPromiseQueue(models.Model):
     @api.model
     def _promise_enqueue(self, product_ids, order_ids):
         """Add what a transaction touched and wake the scheduled action once
-        it commits."""
+        it commits.
+
+        Every transaction that touches a promise pays this, so it is one
+        statement: the queue's rows and the scheduled action's trigger
+        together (what ``ir.cron._trigger()`` writes, skipped as it skips it
+        when the action is archived), where the ORM took three (the rows, the
+        action's state, the trigger). The cron workers are woken after the
+        commit, as ``_trigger()`` wakes them."""
         if not product_ids and not order_ids:
             return
-        self.env.execute_query(
-            SQL(
-                """INSERT INTO order_promise_queue (product_id, order_id)
-                   SELECT UNNEST(%s::int[]), NULL UNION ALL SELECT NULL, UNNEST(%s::int[])""",
-                sorted(product_ids),
-                sorted(order_ids),
-            )
-        )
         # the id from the registry's cache of XML ids: env.ref() would check
-        # the record exists with one more query in every transaction that
-        # touches a promise (the cron's own read follows in _trigger())
+        # the record exists with one more query
         cron_id = self.env["ir.model.data"]._xmlid_to_res_id(
             "order_promise.order_promise_queue_cron", raise_if_not_found=False
         )
-        if cron_id:
-            self.env["ir.cron"].sudo().browse(cron_id)._trigger()
+        now = fields.Datetime.now()
+        self.env["ir.cron"].flush_model(["active"])
+        woken = self.env.execute_query(
+            SQL(
+                """WITH queued AS (
+                       INSERT INTO order_promise_queue (product_id, order_id)
+                       SELECT UNNEST(%(products)s::int[]), NULL
+                        UNION ALL SELECT NULL, UNNEST(%(orders)s::int[])
+                   )
+                   INSERT INTO ir_cron_trigger
+                          (cron_id, call_at, create_uid, create_date, write_uid, write_date)
+                   SELECT id, %(now)s, %(uid)s, %(now)s, %(uid)s, %(now)s
+                     FROM ir_cron
+                    WHERE id = %(cron)s AND active
+                RETURNING id""",
+                products=sorted(product_ids),
+                orders=sorted(order_ids),
+                now=now,
+                uid=self.env.uid,
+                cron=cron_id or 0,
+            )
+        )
+        if woken:
+            self.env.cr.postcommit.add(self.env["ir.cron"].browse(cron_id)._notifydb)
 
     @api.model
     def _promise_run(self):

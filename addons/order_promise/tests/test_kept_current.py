@@ -150,14 +150,36 @@ class TestKeptCurrent(PromiseCase):
         self.assertEqual(order.promise_reachable_date, day(9))
         self.assertFalse(queue.search([]))
 
-    def test_queueing_costs_the_row_and_the_wake_up_only(self):
+    def test_queueing_costs_one_statement(self):
         """Every transaction that touches a promise pays this at commit: the
-        queue's row, the scheduled action's state and its trigger."""
+        queue's rows and the scheduled action's trigger, in one statement."""
         queue = self.env["order.promise.queue"]
+        cron = self.env.ref("order_promise.order_promise_queue_cron")
+        Trigger = self.env["ir.cron.trigger"]
         queue._promise_enqueue([self.bolt.id], [])
         self.env.invalidate_all()
-        with self.assertQueryCount(3):
-            queue._promise_enqueue([self.bolt.id], [])
+        woken = Trigger.search_count([("cron_id", "=", cron.id)])
+        queued = queue.search_count([])
+        with self.assertQueryCount(1):
+            # plain ids, no foreign key: any order id is queued as it is
+            queue._promise_enqueue([self.bolt.id], [1])
+        self.assertEqual(queue.search_count([]), queued + 2, "the product and the order")
+        triggers = Trigger.search([("cron_id", "=", cron.id)], order="id desc")
+        self.assertEqual(len(triggers), woken + 1)
+        self.assertLessEqual(triggers[0].call_at, fields.Datetime.now())
+        self.assertEqual(triggers[0].create_uid, self.env.user)
+
+    def test_an_archived_scheduled_action_is_not_woken(self):
+        """As Odoo's ``_trigger()``: an archived action gets no trigger it
+        would ignore; the queue keeps what waits for the nightly pass."""
+        queue = self.env["order.promise.queue"]
+        cron = self.env.ref("order_promise.order_promise_queue_cron")
+        cron.active = False
+        Trigger = self.env["ir.cron.trigger"]
+        woken = Trigger.search_count([("cron_id", "=", cron.id)])
+        queue._promise_enqueue([self.bolt.id], [])
+        self.assertEqual(Trigger.search_count([("cron_id", "=", cron.id)]), woken)
+        self.assertIn(self.bolt.id, queue.search([]).mapped("product_id"))
 
     def test_what_is_queued_during_a_run_makes_it_run_again(self):
         cron = self.env.ref("order_promise.order_promise_queue_cron")
