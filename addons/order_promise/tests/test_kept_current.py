@@ -160,6 +160,7 @@ class TestKeptCurrent(PromiseCase):
         self.env.invalidate_all()
         woken = Trigger.search_count([("cron_id", "=", cron.id)])
         queued = queue.search_count([])
+        wake_ups = self.wake_ups()
         with self.assertQueryCount(1):
             # plain ids, no foreign key: any order id is queued as it is
             queue._promise_enqueue([self.bolt.id], [1])
@@ -168,6 +169,14 @@ class TestKeptCurrent(PromiseCase):
         self.assertEqual(len(triggers), woken + 1)
         self.assertLessEqual(triggers[0].call_at, fields.Datetime.now())
         self.assertEqual(triggers[0].create_uid, self.env.user)
+        # the cron workers are woken once the transaction commits
+        self.assertEqual(self.wake_ups(), wake_ups + 1)
+
+    def wake_ups(self):
+        """How many wake-ups of the cron workers wait for the commit."""
+        return sum(
+            getattr(func, "__name__", "") == "_notifydb" for func in self.env.cr.postcommit._funcs
+        )
 
     def test_an_archived_scheduled_action_is_not_woken(self):
         """As Odoo's ``_trigger()``: an archived action gets no trigger it
@@ -177,8 +186,10 @@ class TestKeptCurrent(PromiseCase):
         cron.active = False
         Trigger = self.env["ir.cron.trigger"]
         woken = Trigger.search_count([("cron_id", "=", cron.id)])
+        wake_ups = self.wake_ups()
         queue._promise_enqueue([self.bolt.id], [])
         self.assertEqual(Trigger.search_count([("cron_id", "=", cron.id)]), woken)
+        self.assertEqual(self.wake_ups(), wake_ups, "no worker woken for nothing")
         self.assertIn(self.bolt.id, queue.search([]).mapped("product_id"))
 
     def test_what_is_queued_during_a_run_makes_it_run_again(self):

@@ -1,7 +1,7 @@
 from collections import defaultdict
 
 from odoo import api, fields, models
-from odoo.tools import SQL, float_compare, float_is_zero
+from odoo.tools import float_compare, float_is_zero
 
 SETTLED_PAYMENT_STATES = ("paid", "in_payment", "reversed")
 # a payment in these states without a journal entry is money received that the
@@ -264,7 +264,7 @@ class SaleOrder(models.Model):
         in the cache (while an invoice is made from the order); otherwise —
         a payment, in a request of its own, has the invoice's items and their
         sale lines in the cache, not the orders' lines — one query for the
-        batch (``_tracking_invoice_ids_by_order``)."""
+        batch, from the invoices' side."""
         cache = self.env.cache
         lines_field = self._fields["order_line"]
         invoice_lines_field = self.env["sale.order.line"]._fields["invoice_lines"]
@@ -274,39 +274,19 @@ class SaleOrder(models.Model):
             and all(cache.contains(line, invoice_lines_field) for line in orders.order_line)
         ):
             return {order.id: order._tracking_customer_invoices() for order in self}
-        moves = self._tracking_invoice_ids_by_order(orders.ids)
-        Move = self.env["account.move"]
+        moves = defaultdict(lambda: self.env["account.move"])
+        items = self.env["account.move.line"].search([("sale_line_ids.order_id", "in", orders.ids)])
+        for item in items:
+            for order_id in item.sale_line_ids.order_id.ids:
+                moves[order_id] |= item.move_id
         return {
             order.id: (
-                self._tracking_keep_customer_invoices(Move.browse(moves.get(order.id, ())))
+                self._tracking_keep_customer_invoices(moves[order.id])
                 if order in orders
                 else order._tracking_customer_invoices()
             )
             for order in self
         }
-
-    @api.model
-    def _tracking_invoice_ids_by_order(self, order_ids):
-        """{order id: ids of the journal entries invoicing its lines}, in one
-        query over the link of the order lines to the invoice items: a
-        payment's request runs it for every order it settles, and the ORM's
-        search through that link (its domain parsed and joined, then the
-        items' sale lines and their orders read back) cost some 350 Python
-        calls per order more (PERF-1, commit per phase)."""
-        self.env["sale.order.line"].flush_model(["order_id", "invoice_lines"])
-        self.env["account.move.line"].flush_model(["move_id", "sale_line_ids"])
-        rows = self.env.execute_query(
-            SQL(
-                """SELECT sol.order_id, ARRAY_AGG(DISTINCT aml.move_id)
-                     FROM sale_order_line sol
-                     JOIN sale_order_line_invoice_rel rel ON rel.order_line_id = sol.id
-                     JOIN account_move_line aml ON aml.id = rel.invoice_line_id
-                    WHERE sol.order_id = ANY(%s)
-                 GROUP BY sol.order_id""",
-                list(order_ids),
-            )
-        )
-        return dict(rows)
 
     def _tracking_customer_invoices(self):
         """Customer invoices and credit notes of the order, not cancelled."""
