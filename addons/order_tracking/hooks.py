@@ -160,13 +160,14 @@ def backfill_history(orders):
 def uninstall_hook(env):
     """Sale orders stay; the history goes with the module — the only way it
     can go. Empty it first so that Odoo can delete the node records it points
-    to, then drop the trigger and its function."""
+    to, then drop the triggers and their functions."""
     env.cr.execute(SQL("SET LOCAL order_tracking.allow_history_write = 'on'"))
     env.cr.execute(
         SQL("UPDATE sale_order SET tracking_stage_id = NULL, tracking_last_event_id = NULL")
     )
     env.cr.execute(SQL("DELETE FROM order_tracking_event"))
     env.cr.execute(SQL("DROP FUNCTION IF EXISTS order_tracking_event_guard() CASCADE"))
+    env.cr.execute(SQL("DROP FUNCTION IF EXISTS order_tracking_notification_enqueue() CASCADE"))
     drop_foreign_xmlids(env, "order_tracking")
 
 

@@ -57,6 +57,15 @@ class OrderTrackingEvent(models.Model):
     backfilled = fields.Boolean(
         readonly=True, help="Reconstructed from existing documents at installation."
     )
+    # the queue's row of the customer e-mail is written by the database with
+    # the event (order.tracking.notification.init); not part of the hash:
+    # the queue's row is the record of what the customer was sent
+    notify_customer = fields.Boolean(
+        string="E-mails the Customer",
+        readonly=True,
+        help="Entering this node queued an e-mail to the customer "
+        "(the node's setting when the event was written).",
+    )
     prev_hash = fields.Char(readonly=True)
     hash = fields.Char(readonly=True)
     source_label = fields.Char(compute="_compute_source_label")

@@ -3,6 +3,7 @@ import logging
 import psycopg2.extensions
 
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 from ..tools import transaction
 
@@ -14,7 +15,11 @@ class OrderTrackingNotification(models.Model):
 
     Entering a node only queues the e-mail: rendering a template (which an
     administrator may have broken) never slows down or blocks the picking,
-    invoice or payment that moved the order."""
+    invoice or payment that moved the order. The queue's row is written by
+    the database with the history event that asks for it
+    (``order.tracking.event.notify_customer``, set by the recorder from the
+    node's settings): the same statement, the same transaction, whatever
+    writes the event."""
 
     _name = "order.tracking.notification"
     _inherit = ["order.tracking.order.fact"]
@@ -36,23 +41,30 @@ class OrderTrackingNotification(models.Model):
 
     MAX_ATTEMPTS = 3
 
-    @api.model
-    def _enqueue(self, events):
-        """Queue the e-mails of ``events``: one row each, nothing else on the
-        path of the fact (the scheduled action runs every minute and picks
-        them up; no cron trigger written per node change)."""
-        if not events:
-            return self.browse()
-        return self.sudo().create(
-            [
-                {
-                    "order_id": event.order_id.id,
-                    "company_id": event.company_id.id,
-                    "stage_id": event.to_stage_id.id,
-                    "event_id": event.id,
-                }
-                for event in events
-            ]
+    def init(self):
+        # the queue's row of every event that e-mails the customer, written in
+        # the event's own INSERT statement (no round trip of its own on the
+        # path of the fact); dropped by the uninstall hook
+        self.env.cr.execute(
+            SQL(
+                """
+CREATE OR REPLACE FUNCTION order_tracking_notification_enqueue() RETURNS trigger AS $$
+BEGIN
+    INSERT INTO order_tracking_notification
+           (order_id, company_id, stage_id, event_id, state,
+            create_uid, create_date, write_uid, write_date)
+    VALUES (NEW.order_id, NEW.company_id, NEW.to_stage_id, NEW.id, 'pending',
+            NEW.create_uid, NEW.create_date, NEW.write_uid, NEW.write_date);
+    RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+DROP TRIGGER IF EXISTS order_tracking_notification_enqueue ON order_tracking_event;
+CREATE TRIGGER order_tracking_notification_enqueue
+    AFTER INSERT ON order_tracking_event
+    FOR EACH ROW WHEN (NEW.notify_customer)
+    EXECUTE FUNCTION order_tracking_notification_enqueue();
+"""
+            )
         )
 
     @api.model

@@ -16,8 +16,9 @@ class SaleOrder(models.Model):
     """Writes the status history: one ``order.tracking.event`` per node change,
     in the same transaction as the fact, stamped by the one business clock
     (tools/clock.py) with the time spent in the node left (wall clock and
-    working hours) and the SLA deadline of the node entered; then the hook
-    ``_tracking_after_transitions(events)`` (customer e-mails; alerts extend
+    working hours), the SLA deadline of the node entered and whether it
+    e-mails the customer (the database queues the e-mail with the event);
+    then the hook ``_tracking_after_transitions(events)`` (alerts extend
     it). Also reads it back: late flag, timeline, hash-chain verification.
 
     ``sale.order`` inherits it; ``self`` is a recordset of orders."""
@@ -113,7 +114,7 @@ class SaleOrder(models.Model):
         for order, previous, stage in transitions:
             company_id = order.company_id.id
             specs = order._tracking_stage_specs(stage | previous, nodes_of[company_id][1])
-            code, _mode, sla_hours, _notifies = specs[stage.id]
+            code, _mode, sla_hours, notifies = specs[stage.id]
             calendar = calendars[order.id]
             entered = entered_at[order.id]
             # one plan per calendar and SLA: every event of the batch starts now
@@ -143,6 +144,8 @@ class SaleOrder(models.Model):
                     "hours_in_previous": sla.wall_hours(entered, now),
                     "work_hours_in_previous": work_hours[order.id],
                     "deadline": deadlines[key],
+                    # the database queues the customer's e-mail with the event
+                    "notify_customer": notifies,
                     # the chain continues from the order's very last event,
                     # whatever it recorded (sale.order.tracking_last_hash)
                     "prev_hash": order.tracking_last_hash or GENESIS_HASH,
@@ -267,13 +270,11 @@ class SaleOrder(models.Model):
         return result
 
     def _tracking_after_transitions(self, events):
-        """Hook called with the events just written (same transaction);
-        queues the customer e-mails of nodes flagged notify-customer."""
-        self.env["order.tracking.notification"]._enqueue(
-            events.filtered(
-                lambda e: e.order_id._tracking_stage_specs(e.to_stage_id)[e.to_stage_id.id][3]
-            )
-        )
+        """Hook called with the events just written (same transaction): what
+        else follows a node change (order_alerts extends it). The customer
+        e-mails of nodes flagged notify-customer are already queued: the
+        database writes their rows with the events
+        (``order.tracking.notification``)."""
 
     def _tracking_notify_customer(self, stage):
         self.ensure_one()

@@ -5,12 +5,29 @@ import OrderTrackingCase``.
 """
 
 import inspect
+from contextlib import contextmanager
+from unittest.mock import patch
 
 from odoo import SUPERUSER_ID, Command, api
+from odoo.sql_db import Cursor
 from odoo.tests import Form, TransactionCase, new_test_user
 
 
 class OrderTrackingCase(TransactionCase):
+    @contextmanager
+    def statements(self, width=60):
+        """The SQL statements run inside the block, each as its first
+        ``width`` characters on one line."""
+        seen = []
+        execute = Cursor.execute
+
+        def spy(cursor, query, params=None, log_exceptions=True):
+            seen.append(" ".join(str(getattr(query, "code", query)).split())[:width])
+            return execute(cursor, query, params, log_exceptions)
+
+        with patch.object(Cursor, "execute", spy):
+            yield seen
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

@@ -1,8 +1,6 @@
 from datetime import timedelta
-from unittest.mock import patch
 
 from odoo import Command, fields
-from odoo.sql_db import Cursor
 from odoo.tests import tagged
 
 from ..tools import clock, sla
@@ -86,14 +84,7 @@ class TestPerformance(OrderTrackingCase):
         promise."""
         order = self.create_order([(self.product, 2)])
         self.env.flush_all()
-        statements = []
-        execute = Cursor.execute
-
-        def spy(cursor, query, params=None, log_exceptions=True):
-            statements.append(" ".join(str(getattr(query, "code", query)).split())[:40])
-            return execute(cursor, query, params, log_exceptions)
-
-        with patch.object(Cursor, "execute", spy):
+        with self.statements(40) as statements:
             order.action_confirm()
             self.env.flush_all()
         self.assertNotEqual(order.tracking_stage_code, "draft")

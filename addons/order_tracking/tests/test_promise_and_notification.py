@@ -68,6 +68,55 @@ class TestPromiseAndNotification(OrderTrackingCase):
         self.assertIn(order.picking_ids.name, messages.body)
         self.assertIn(self.customer, messages.partner_ids | messages.notified_partner_ids)
 
+    def test_the_e_mail_is_queued_by_the_events_own_statement(self):
+        """Entering a node that e-mails the customer writes the event and the
+        queue's row in one statement: the event says so, the database writes
+        the row (no round trip of its own while the delivery is validated)."""
+        order = self.create_order([(self.product, 1)])
+        order.action_confirm()
+        self.env.flush_all()
+        with self.statements() as statements:
+            self.ship_all(order)
+            self.env.flush_all()
+        self.assertEqual(order.tracking_stage_code, "shipped")
+        self.assertEqual(
+            sum(s.startswith('INSERT INTO "order_tracking_event" ') for s in statements), 1
+        )
+        self.assertFalse([s for s in statements if "order_tracking_notification" in s])
+        shipped = order.tracking_last_event_id
+        self.assertEqual(shipped.to_code, "shipped")
+        self.assertEqual(
+            order.tracking_event_ids.mapped("notify_customer"),
+            [False] * (len(order.tracking_event_ids) - 1) + [True],
+            "only the node that e-mails the customer",
+        )
+        queued = self.env["order.tracking.notification"].search([("order_id", "=", order.id)])
+        self.assertEqual(
+            (queued.event_id, queued.stage_id, queued.company_id, queued.state),
+            (shipped, shipped.to_stage_id, order.company_id, "pending"),
+        )
+        self.assertEqual(
+            (queued.create_uid, queued.create_date), (shipped.create_uid, shipped.create_date)
+        )
+
+    def test_an_event_within_the_node_queues_no_e_mail(self):
+        """Events written by other paths (a change within the node, the
+        installation's back-fill) do not ask for an e-mail: none is queued,
+        even in a node that e-mails the customer."""
+        order = self.create_order([(self.product, 1)])
+        order.action_confirm()
+        self.ship_all(order)
+        self.env.flush_all()
+        Notification = self.env["order.tracking.notification"]
+        before = Notification.search_count([("order_id", "=", order.id)])
+        event = self.env["order.tracking.event"]._record_in_node(
+            order, "Note 备注", (order._name, order.id, order.name)
+        )
+        self.env.flush_all()
+        self.assertEqual(event.to_code, "shipped")
+        self.assertFalse(event.notify_customer)
+        self.assertEqual(Notification.search_count([("order_id", "=", order.id)]), before)
+
     def test_nodes_without_the_flag_send_nothing(self):
         order = self.create_order([(self.product, 1)])
         order.action_confirm()
