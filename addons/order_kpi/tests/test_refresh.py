@@ -5,7 +5,7 @@ from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.tools import SQL
 
-from ..tools import facts, schema
+from ..tools import detail_facts, facts, schema
 from .common import KpiCase
 
 
@@ -134,7 +134,9 @@ class TestOnlyFactsMark(KpiCase):
         self.assertEqual((self.dirty(first), self.dirty(second)), (1, 1))
 
     def test_every_column_the_facts_read_is_watched(self):
-        source = Path(facts.__file__).read_text(encoding="utf-8")
+        source = "".join(
+            Path(module.__file__).read_text(encoding="utf-8") for module in (facts, detail_facts)
+        )
         sources = (("so", "sale.order"), ("l", "sale.order.line"), ("p", "stock.picking"))
         for alias, model in sources:
             Model = self.env[model]
@@ -143,7 +145,7 @@ class TestOnlyFactsMark(KpiCase):
                 for name in re.findall(rf"\b{alias}\.([a-z_]+)", source)
                 if name != "id" and name in Model._fields and Model._fields[name].store
             }
-            self.assertTrue(read, f"no column of {model} found in facts.py")
+            self.assertTrue(read, f"no column of {model} found in the facts' SQL")
             missing = read - set(schema.WATCHED_COLUMNS[Model._table])
             self.assertFalse(missing, f"{model}: facts read {missing}, not watched")
 

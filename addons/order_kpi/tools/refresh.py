@@ -1,8 +1,8 @@
 """The PL/pgSQL functions that refresh the facts of given orders.
 
 ``order_kpi_refresh(ids)`` rebuilds the facts of the orders ``ids`` from the
-same SQL text as the full rebuild (tools/facts.py, tools/customers.py);
-``order_kpi_flush()`` refreshes the orders the current transaction marked,
+same SQL text as the full rebuild (tools/facts.py, tools/detail_facts.py,
+tools/customers.py); ``order_kpi_flush()`` refreshes the orders the current transaction marked,
 ``order_kpi_flush_stale()`` those finished transactions left marked, and
 ``order_kpi_dirty_flush()`` is the deferred trigger that calls the first at
 commit. tools/schema.py creates them with the tables and the marks.
@@ -10,7 +10,7 @@ commit. tools/schema.py creates them with the tables and the marks.
 
 from odoo.tools import SQL
 
-from . import customers, facts
+from . import customers, detail_facts, facts
 
 # advisory lock namespaces (pg_advisory_xact_lock(namespace, id))
 LOCK_ORDERS = 1868655801
@@ -73,10 +73,12 @@ END
             "order_kpi_report", facts.ORDER_COLUMNS, facts.order_fact_select(scope, roles)
         ),
         insert_stages=facts.insert(
-            "order_kpi_stage_report", facts.STAGE_COLUMNS, facts.stage_fact_select(scope)
+            "order_kpi_stage_report",
+            detail_facts.STAGE_COLUMNS,
+            detail_facts.stage_fact_select(scope),
         ),
         insert_lines=facts.insert(
-            "order_kpi_line_report", facts.LINE_COLUMNS, facts.line_fact_select(scope)
+            "order_kpi_line_report", detail_facts.LINE_COLUMNS, detail_facts.line_fact_select(scope)
         ),
         customers=customers.customer_pass(SQL("f.partner_id = ANY(partners)")),
         first_among=customers.customer_first_among(SQL("ids")),

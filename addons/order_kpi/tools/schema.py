@@ -26,7 +26,7 @@ import hashlib
 
 from odoo.tools import SQL
 
-from . import customers, facts
+from . import customers, detail_facts, facts
 from .refresh import FLUSH_FUNCTIONS, function, refresh_function
 
 DIRTY_TABLE = "order_kpi_dirty"
@@ -41,12 +41,13 @@ SOURCES = {
     "order_alert": "order_id",
     "order_approval_request": "order_id",
 }
-# the columns of a source table the facts are built from (tools/facts.py,
-# aliases so, l and p): an UPDATE that changes none of them (an invoice's or
-# a payment's effect on the order: invoice_status, tracking_billing,
-# tracking_payment, write_date) marks no order, so no refresh runs at commit.
-# Tables not listed here mark every row an UPDATE touches. A test checks that
-# every column facts.py reads is listed (tests/test_refresh.py).
+# the columns of a source table the facts are built from (tools/facts.py and
+# tools/detail_facts.py, aliases so, l and p): an UPDATE that changes none of
+# them (an invoice's or a payment's effect on the order: invoice_status,
+# tracking_billing, tracking_payment, write_date) marks no order, so no
+# refresh runs at commit. Tables not listed here mark every row an UPDATE
+# touches. A test checks that every column they read is listed
+# (tests/test_refresh.py).
 WATCHED_COLUMNS = {
     "sale_order": (
         "name",
@@ -343,12 +344,16 @@ def rebuild(cr, roles, truncate=False):
     orders = cr.rowcount
     cr.execute(
         facts.insert(
-            "order_kpi_stage_report", facts.STAGE_COLUMNS, facts.stage_fact_select(everything)
+            "order_kpi_stage_report",
+            detail_facts.STAGE_COLUMNS,
+            detail_facts.stage_fact_select(everything),
         )
     )
     cr.execute(
         facts.insert(
-            "order_kpi_line_report", facts.LINE_COLUMNS, facts.line_fact_select(everything)
+            "order_kpi_line_report",
+            detail_facts.LINE_COLUMNS,
+            detail_facts.line_fact_select(everything),
         )
     )
     cr.execute(customers.customer_pass(SQL("TRUE")))
