@@ -100,9 +100,9 @@ class TestPromiseAndNotification(OrderTrackingCase):
         )
 
     def test_an_event_within_the_node_queues_no_e_mail(self):
-        """Events written by other paths (a change within the node, the
-        installation's back-fill) do not ask for an e-mail: none is queued,
-        even in a node that e-mails the customer."""
+        """Only the recorder asks for an e-mail: an event written by another
+        path (here a change within the node; the installation's back-fill
+        likewise) queues none, even in a node that e-mails the customer."""
         order = self.create_order([(self.product, 1)])
         order.action_confirm()
         self.ship_all(order)
